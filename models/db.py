@@ -1,0 +1,366 @@
+"""The SQLite store: opening a connection and applying the schema's forward migrations.
+
+``connect()`` returns a ``sqlite_utils.Database`` in WAL mode with foreign keys on, after bringing
+its schema up to date. The schema version lives in ``PRAGMA user_version``; each entry of
+``MIGRATIONS`` moves the database one version forward and runs inside one transaction, so a
+database made by an older Tongbang opens and upgrades without loss.
+
+To change the schema, append a new function to ``MIGRATIONS``; never edit one that has shipped.
+
+Conventions every table follows:
+- ``id`` INTEGER PRIMARY KEY, ``created_at`` and ``updated_at`` as ISO-8601 UTC text.
+- list fields (skills, certificates, benefits, ...) are JSON arrays stored as text;
+  ``models.db.loads_list`` reads them back.
+- ``workers.rev`` and ``jobs.rev`` are bumped by triggers on every insert and update, so a
+  derived index can ask "what changed since revision N" cheaply.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from models.config import db_path
+
+
+def utcnow() -> str:
+    """Current time as ISO-8601 UTC text with seconds, the format of every timestamp column."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def loads_list(value: str | list | None) -> list:
+    """Read a JSON list column back into a Python list (``None`` and ``''`` give ``[]``)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return value
+    return json.loads(value)
+
+
+def _rev_triggers(table: str) -> str:
+    return f"""
+    CREATE TRIGGER {table}_rev_insert AFTER INSERT ON {table}
+    BEGIN
+        UPDATE {table} SET rev = (SELECT COALESCE(MAX(rev), 0) + 1 FROM {table}) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER {table}_rev_update AFTER UPDATE ON {table} WHEN NEW.rev IS OLD.rev
+    BEGIN
+        UPDATE {table} SET rev = (SELECT COALESCE(MAX(rev), 0) + 1 FROM {table}) WHERE id = NEW.id;
+    END;
+    CREATE INDEX idx_{table}_rev ON {table}(rev);
+    """
+
+
+def _v1_base(conn: sqlite3.Connection) -> None:
+    """Version 1: every core table of the platform."""
+    conn.executescript(
+        """
+        CREATE TABLE employers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            credit_code TEXT,
+            city TEXT,
+            district TEXT,
+            contact_name TEXT,
+            contact_phone TEXT,
+            description TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            external_id TEXT NOT NULL UNIQUE,
+            employer_id INTEGER NOT NULL REFERENCES employers(id),
+            title TEXT NOT NULL,
+            description TEXT,
+            city TEXT,
+            district TEXT,
+            salary_min INTEGER,
+            salary_max INTEGER,
+            headcount INTEGER NOT NULL DEFAULT 1,
+            age_min INTEGER,
+            age_max INTEGER,
+            education_min TEXT,
+            required_certificates TEXT NOT NULL DEFAULT '[]',
+            skills TEXT NOT NULL DEFAULT '[]',
+            benefits TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'filled')),
+            content_hash TEXT,
+            rev INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_jobs_employer ON jobs(employer_id);
+        CREATE INDEX idx_jobs_status_city ON jobs(status, city);
+
+        CREATE TABLE workers (
+            id INTEGER PRIMARY KEY,
+            external_id TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            id_number_enc TEXT,
+            id_hash TEXT,
+            id_masked TEXT,
+            phone TEXT,
+            gender TEXT,
+            birth_year INTEGER,
+            hukou_province TEXT,
+            hukou_county TEXT,
+            hukou_county_code TEXT,
+            assistance_status TEXT,
+            education TEXT,
+            skills TEXT NOT NULL DEFAULT '[]',
+            certificates TEXT NOT NULL DEFAULT '[]',
+            experience TEXT,
+            desired_jobs TEXT,
+            desired_cities TEXT NOT NULL DEFAULT '[]',
+            expected_salary INTEGER,
+            needs TEXT NOT NULL DEFAULT '[]',
+            training_wanted TEXT,
+            seeking INTEGER NOT NULL DEFAULT 1,
+            content_hash TEXT,
+            rev INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_workers_id_hash ON workers(id_hash);
+        CREATE INDEX idx_workers_county ON workers(hukou_province, hukou_county);
+        CREATE INDEX idx_workers_name ON workers(name);
+
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('worker', 'employer', 'staff', 'admin')),
+            display_name TEXT,
+            phone TEXT,
+            worker_id INTEGER REFERENCES workers(id),
+            employer_id INTEGER REFERENCES employers(id),
+            scope_counties TEXT NOT NULL DEFAULT '[]',
+            scope_cities TEXT NOT NULL DEFAULT '[]',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            name TEXT,
+            last_used_at TEXT,
+            revoked_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE applications (
+            id INTEGER PRIMARY KEY,
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            status TEXT NOT NULL DEFAULT '待处理'
+                CHECK (status IN ('待处理', '已联系', '面试', '录用', '不合适')),
+            source TEXT NOT NULL DEFAULT 'worker' CHECK (source IN ('worker', 'staff')),
+            recommended_by INTEGER REFERENCES users(id),
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (worker_id, job_id)
+        );
+        CREATE INDEX idx_applications_job ON applications(job_id);
+
+        CREATE TABLE placements (
+            id INTEGER PRIMARY KEY,
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            job_id INTEGER REFERENCES jobs(id),
+            employer_id INTEGER REFERENCES employers(id),
+            employer_name TEXT NOT NULL,
+            city TEXT,
+            title TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '在岗' CHECK (status IN ('在岗', '离职')),
+            end_date TEXT,
+            leave_reason TEXT,
+            application_id INTEGER REFERENCES applications(id),
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_placements_worker ON placements(worker_id);
+        CREATE INDEX idx_placements_employer ON placements(employer_id);
+
+        CREATE TABLE follow_ups (
+            id INTEGER PRIMARY KEY,
+            placement_id INTEGER NOT NULL REFERENCES placements(id),
+            date TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('电话', '上门', '微信', '单位反馈')),
+            still_employed INTEGER NOT NULL,
+            leave_reason TEXT,
+            satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+            might_leave INTEGER NOT NULL DEFAULT 0,
+            note TEXT,
+            staff_user_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_follow_ups_placement ON follow_ups(placement_id);
+
+        CREATE TABLE import_batches (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            file_sha256 TEXT,
+            total_rows INTEGER NOT NULL DEFAULT 0,
+            added INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            user_id INTEGER REFERENCES users(id),
+            finished_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE import_rejections (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES import_batches(id),
+            row_number INTEGER NOT NULL,
+            external_id TEXT,
+            field TEXT,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_import_rejections_batch ON import_rejections(batch_id);
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            entity TEXT,
+            entity_id INTEGER,
+            detail TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_audit_log_entity ON audit_log(entity, entity_id);
+        """
+        + _rev_triggers("jobs")
+        + _rev_triggers("workers")
+    )
+
+
+# Each function moves the schema one version forward. Append only.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_base,
+]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """Return the schema version recorded in the database file."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every pending migration, each in its own transaction; return the new version.
+
+    Raises ``RuntimeError`` when the file was made by a newer Tongbang than this one.
+    """
+    conn = db.conn
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"数据库版本 {current} 比程序支持的版本 {len(MIGRATIONS)} 新，请升级 Tongbang。"
+        )
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript() would commit the open transaction first, so run statements one by one.
+            MIGRATIONS[version - 1](_NoCommit(conn))
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+class _NoCommit:
+    """Wraps a connection so a migration's ``executescript`` runs inside the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def executescript(self, script: str) -> None:
+        for statement in _split_statements(script):
+            self._conn.execute(statement)
+
+    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (trigger bodies contain semicolons)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def connect(path: str | Path | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
+    """Open the store (default: ``db_path()``) in WAL mode with foreign keys on, migrated.
+
+    The connection may be shared across threads (``check_same_thread=False``); each Flask
+    request and each CLI command should still open its own.
+    """
+    path = Path(path) if path else db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    db = sqlite_utils.Database(conn)
+    if migrate_schema:
+        migrate(db)
+    return db
+
+
+class transaction:
+    """``with transaction(db):`` runs the block in one ``BEGIN IMMEDIATE`` transaction.
+
+    Note: sqlite-utils' own write helpers (``insert_all``, ``upsert`` ...) commit when they
+    finish, so inside this block prefer plain ``db.execute`` statements.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.conn = db.conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def audit(db: sqlite_utils.Database, action: str, *, user_id: int | None = None,
+          entity: str | None = None, entity_id: int | None = None, detail: dict | None = None) -> None:
+    """Append one row to ``audit_log``. ``detail`` must never hold an unmasked ID number or phone."""
+    now = utcnow()
+    db.execute(
+        "INSERT INTO audit_log (user_id, action, entity, entity_id, detail, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (user_id, action, entity, entity_id,
+         json.dumps(detail, ensure_ascii=False) if detail else None, now, now),
+    )

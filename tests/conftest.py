@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh data folder per test, the app, its test client and CLI runner.
+
+Every test gets its own ``TONGBANG_DATA_DIR`` (a temp folder with a real SQLite file).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TONGBANG_SCHEDULER", "0")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh, empty TONGBANG_DATA_DIR for this test."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    monkeypatch.setenv("TONGBANG_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def db(data_dir):
+    """The real SQLite store in the test's data folder, migrated."""
+    from models.db import connect
+
+    database = connect()
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def app(data_dir):
+    from app import create_app
+
+    return create_app({"TESTING": True, "START_SCHEDULER": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
