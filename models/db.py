@@ -254,9 +254,112 @@ def _v1_base(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2_placements(conn: sqlite3.Connection) -> None:
+    """Version 2 (PLACEMENTS): notifier outbox, scheduler locks and job runs, assistance-list
+    comparisons, and the nightly risk / employer-retention snapshots."""
+    conn.executescript(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL DEFAULT 'outbox',
+            user_id INTEGER REFERENCES users(id),
+            subject TEXT NOT NULL,
+            body TEXT,
+            link TEXT,
+            dedupe_key TEXT UNIQUE,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'done')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            sent_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_outbox_user_status ON outbox(user_id, status);
+
+        CREATE TABLE scheduler_locks (
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            acquired_at TEXT NOT NULL
+        );
+
+        CREATE TABLE job_runs (
+            id INTEGER PRIMARY KEY,
+            job TEXT NOT NULL,
+            period TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            owner TEXT,
+            result TEXT,
+            error TEXT,
+            started_at TEXT,
+            finished_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (job, period)
+        );
+
+        CREATE TABLE comparison_batches (
+            id INTEGER PRIMARY KEY,
+            filename TEXT NOT NULL,
+            list_status TEXT NOT NULL,
+            total_rows INTEGER NOT NULL DEFAULT 0,
+            matched INTEGER NOT NULL DEFAULT 0,
+            changed INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            dropped INTEGER NOT NULL DEFAULT 0,
+            mismatched INTEGER NOT NULL DEFAULT 0,
+            bad INTEGER NOT NULL DEFAULT 0,
+            applied_at TEXT,
+            applied_by INTEGER REFERENCES users(id),
+            user_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE comparison_rows (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES comparison_batches(id),
+            row_number INTEGER,
+            kind TEXT NOT NULL CHECK (kind IN ('matched', 'changed', 'new', 'dropped', 'mismatched', 'bad')),
+            worker_id INTEGER REFERENCES workers(id),
+            name TEXT,
+            id_masked TEXT,
+            old_status TEXT,
+            new_status TEXT,
+            detail TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_comparison_rows_batch ON comparison_rows(batch_id, kind);
+
+        CREATE TABLE placement_risk (
+            placement_id INTEGER PRIMARY KEY REFERENCES placements(id),
+            score INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            computed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE employer_retention (
+            employer_id INTEGER PRIMARY KEY REFERENCES employers(id),
+            known_3 INTEGER NOT NULL DEFAULT 0,
+            stable_3 INTEGER NOT NULL DEFAULT 0,
+            known_6 INTEGER NOT NULL DEFAULT 0,
+            stable_6 INTEGER NOT NULL DEFAULT 0,
+            computed_at TEXT NOT NULL
+        );
+
+        CREATE INDEX idx_placements_start ON placements(start_date);
+        CREATE INDEX idx_follow_ups_date ON follow_ups(date);
+        """
+    )
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
+    _v2_placements,
 ]
 
 
