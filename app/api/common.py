@@ -1,0 +1,105 @@
+"""Request parsing and response envelopes shared by every API resource.
+
+Responses: one object as ``{"data": {...}}``; a list as ``{"data": [...], "meta": {page, per_page, total}}``.
+Bodies and query strings are parsed by the marshmallow schemas of ``app.api.schemas``; a malformed body
+is a 400, a well-formed body that breaks a rule is a 422, both naming the offending ``field``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from marshmallow import EXCLUDE, Schema, ValidationError
+
+from app.api.errors import ApiError
+
+MAX_PER_PAGE = 100
+
+
+def _first_error(messages: Any, prefix: str = "") -> tuple[str | None, str]:
+    """The first (field, message) of a marshmallow error dict."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}{key}" if key != "_schema" else (prefix.rstrip(".") or None)
+            if isinstance(value, dict):
+                return _first_error(value, f"{name}." if name else "")
+            text = value[0] if isinstance(value, list) and value else str(value)
+            return name, _translate(str(text))
+    if isinstance(messages, list) and messages:
+        return None, _translate(str(messages[0]))
+    return None, "数据校验未通过。"
+
+
+_TRANSLATIONS = {
+    "Missing data for required field.": "缺少必填字段。",
+    "Unknown field.": "未知字段。",
+    "Not a valid integer.": "必须是整数。",
+    "Not a valid string.": "必须是字符串。",
+    "Not a valid boolean.": "必须是布尔值。",
+    "Not a valid date.": "日期格式应为 YYYY-MM-DD。",
+    "Field may not be null.": "不能为空。",
+    "Not a valid list.": "必须是列表。",
+    "Invalid input type.": "输入类型不正确。",
+}
+
+
+def _translate(message: str) -> str:
+    if message in _TRANSLATIONS:
+        return _TRANSLATIONS[message]
+    if message.startswith("Must be one of:"):
+        return "取值必须是以下之一：" + message.removeprefix("Must be one of:").strip().rstrip(".")
+    if message.startswith("Must be greater than or equal to"):
+        return "取值超出允许范围。"
+    if message.startswith(("Length must be", "Longer than")):
+        return "长度不符合要求。"
+    return message
+
+
+def load_body(schema: Schema, *, partial: bool = False) -> dict:
+    """Parse the JSON request body with ``schema``: 415/400 when it is not a JSON object, 422 on a rule."""
+    if not request.is_json:
+        raise ApiError(415)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError(400, "请求体必须是 JSON 对象。")
+    try:
+        return schema.load(payload, partial=partial)
+    except ValidationError as exc:
+        field, message = _first_error(exc.messages)
+        raise ApiError(422, message, field=field) from None
+
+
+def load_query(schema: Schema) -> dict:
+    """Parse the query string with ``schema`` (unknown parameters are ignored); 400 naming the field."""
+    try:
+        return schema.load(request.args.to_dict(), unknown=EXCLUDE)
+    except ValidationError as exc:
+        field, message = _first_error(exc.messages)
+        raise ApiError(400, message, field=field) from None
+
+
+def page_window(args: dict) -> tuple[int, int, int]:
+    """``(page, per_page, offset)`` from parsed query args; per_page is clamped to 1..100."""
+    page = args.get("page", 1)
+    per_page = args.get("per_page", 20)
+    if per_page < 1:
+        raise ApiError(400, "每页条数必须大于 0。", field="per_page")
+    per_page = min(per_page, MAX_PER_PAGE)
+    return page, per_page, (page - 1) * per_page
+
+
+def data_response(obj: Any, schema: Schema, status: int = 200, headers: dict | None = None) -> Response:
+    """``{"data": <obj serialised by schema>}``."""
+    response = jsonify({"data": schema.dump(obj)})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def list_response(items: list, schema: Schema, *, page: int, per_page: int, total: int) -> Response:
+    """``{"data": [...], "meta": {"page", "per_page", "total"}}``."""
+    return jsonify({
+        "data": schema.dump(items, many=True),
+        "meta": {"page": page, "per_page": per_page, "total": total},
+    })
