@@ -1,0 +1,279 @@
+"""数据比对: compare the latest official list of 脱贫享受政策人口 / 防止返贫监测对象 with the platform.
+
+Staff upload a list (XLSX or CSV; columns ID number and name, optionally 帮扶身份). Each row is matched to
+a worker by the keyed hash of the ID number (``models.pii.id_hash``) — full ID numbers are never stored
+or shown, only masked. The comparison is a two-step process so nothing is overwritten silently:
+
+1. ``compare_file`` records a batch and one row per finding, changing nothing:
+   - ``matched``: on the list and on the platform, same name and status;
+   - ``changed``: same person, but the platform's assistance status differs (a proposed update);
+   - ``mismatched``: ID found but the name differs — possibly a typo or a wrong ID; never updated;
+   - ``new``: on the list but not registered on the platform;
+   - ``dropped``: registered with this status on the platform but no longer on the list (for staff to
+     check — the platform does not guess what their status is now);
+   - ``bad``: unreadable rows (missing name, invalid ID number, duplicate ID in the file).
+2. ``apply_batch`` (a staff member confirms) applies the ``changed`` rows, each audit-logged with old and
+   new status; a worker edited since the upload (status no longer the old one) is skipped and reported.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from models.db import audit, transaction, utcnow
+from models.pii import id_hash, mask_id, normalise_id
+
+LIST_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象")
+ALL_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象", "低保对象", "特困人员", "一般农村劳动力")
+KINDS = {"changed": "身份变更（待确认）", "mismatched": "姓名不符", "new": "平台未登记", "dropped": "名单中已无",
+         "bad": "无法识别", "matched": "一致"}
+
+_ID_HEADERS = ("id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")
+_NAME_HEADERS = ("name", "姓名", "名字")
+_STATUS_HEADERS = ("assistance_status", "帮扶身份", "人员类别", "身份类别", "监测类型")
+
+
+class ComparisonError(ValueError):
+    """The file cannot be compared at all (wrong type, no header); message in Chinese."""
+
+
+@dataclass
+class ListRow:
+    row_number: int
+    id_number: str
+    name: str
+    status: str | None = None
+
+
+@dataclass
+class Summary:
+    batch_id: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+def read_rows(filename: str, content: bytes) -> list[ListRow]:
+    """Rows of an uploaded XLSX or CSV (any common encoding), found by their header names."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise ComparisonError("无法读取 Excel 文件，请确认是 .xlsx 格式") from exc
+        table = [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    elif suffix in (".csv", ".txt"):
+        table = list(csv.reader(io.StringIO(_decode(content))))
+    else:
+        raise ComparisonError("只支持 .xlsx 或 .csv 文件")
+    for header_index, header in enumerate(table[:10]):
+        cols = [str(h or "").strip().lower() for h in header]
+        id_col = _find(cols, _ID_HEADERS)
+        name_col = _find(cols, _NAME_HEADERS)
+        if id_col is not None and name_col is not None:
+            status_col = _find(cols, _STATUS_HEADERS)
+            break
+    else:
+        raise ComparisonError("找不到表头：需要“身份证号”和“姓名”两列")
+    rows = []
+    for offset, values in enumerate(table[header_index + 1:], start=header_index + 2):
+        if not any(str(v or "").strip() for v in values):
+            continue
+        rows.append(ListRow(offset, _get(values, id_col), _get(values, name_col),
+                            _get(values, status_col) or None))
+    return rows
+
+
+def _get(values: list, col: int | None) -> str:
+    return str(values[col]).strip() if col is not None and col < len(values) and values[col] else ""
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an ID typed as a number loses its digits anyway; flagged as bad below
+    return str(value)
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content).best()
+    if best is None:
+        raise ComparisonError("无法识别文件编码")
+    return str(best)
+
+
+def _find(cols: list[str], names: tuple[str, ...]) -> int | None:
+    for name in names:
+        if name in cols:
+            return cols.index(name)
+    return None
+
+
+def _check_id(value: str) -> str:
+    """The normalised ID number, or raise ValueError with a Chinese reason."""
+    if not value:
+        raise ValueError("缺少身份证号")
+    try:
+        from models.validation import check_id_number
+
+        return check_id_number(value).number
+    except ImportError:
+        pass
+    from stdnum.cn import ric
+
+    number = normalise_id(value)
+    try:
+        ric.validate(number)
+    except Exception:  # noqa: BLE001 - stdnum raises several ValidationError kinds
+        raise ValueError("身份证号无效（位数、出生日期或校验位不对）") from None
+    if len(number) != 18:
+        raise ValueError("身份证号应为 18 位")
+    return number
+
+
+# --- comparing ----------------------------------------------------------------------------------------------
+def compare_file(db: sqlite_utils.Database, filename: str, content: bytes, *, list_status: str,
+                 user_id: int | None = None) -> Summary:
+    """Compare an uploaded list with the platform; record and return the findings. Changes no worker."""
+    if list_status not in LIST_STATUSES:
+        raise ComparisonError("名单类型应为：" + "、".join(LIST_STATUSES))
+    rows = read_rows(filename, content)
+    if not rows:
+        raise ComparisonError("文件中没有数据行")
+    workers: dict[str, list[tuple]] = {}
+    for w in db.execute("SELECT id, name, id_hash, assistance_status, id_masked FROM workers WHERE id_hash IS NOT NULL"):
+        workers.setdefault(w[2], []).append(w)
+    findings: list[dict] = []
+    seen: dict[str, int] = {}
+    statuses_in_file = set()
+    for row in rows:
+        base = {"row_number": row.row_number, "name": row.name[:30], "id_masked": mask_id(row.id_number)}
+        try:
+            number = _check_id(row.id_number)
+        except ValueError as exc:
+            findings.append({**base, "kind": "bad", "detail": str(exc)})
+            continue
+        if not row.name:
+            findings.append({**base, "kind": "bad", "detail": "缺少姓名"})
+            continue
+        status = row.status or list_status
+        if status not in ALL_STATUSES:
+            findings.append({**base, "kind": "bad", "detail": f"帮扶身份无法识别：{status}"})
+            continue
+        key = id_hash(number)
+        if key in seen:
+            findings.append({**base, "kind": "bad", "detail": f"与第 {seen[key]} 行身份证号重复"})
+            continue
+        seen[key] = row.row_number
+        statuses_in_file.add(status)
+        matches = workers.get(key, [])
+        if not matches:
+            findings.append({**base, "kind": "new", "new_status": status, "detail": "名单中有，平台未登记"})
+            continue
+        for worker_id, name, _, old_status, _ in matches:
+            found = {**base, "worker_id": worker_id, "old_status": old_status, "new_status": status}
+            if name.strip() != row.name.strip():
+                findings.append({**found, "kind": "mismatched",
+                                 "detail": f"平台姓名“{name}”与名单姓名“{row.name}”不一致，未更新"})
+            elif old_status != status:
+                findings.append({**found, "kind": "changed",
+                                 "detail": f"帮扶身份 {old_status or '未登记'} → {status}"})
+            else:
+                findings.append({**found, "kind": "matched"})
+    for status in statuses_in_file | {list_status}:
+        for key, matches in workers.items():
+            if key in seen:
+                continue
+            for worker_id, name, _, old_status, masked in matches:
+                if old_status == status:
+                    findings.append({"row_number": None, "name": name, "id_masked": masked or "",
+                                     "worker_id": worker_id, "old_status": old_status, "kind": "dropped",
+                                     "detail": f"平台登记为{status}，本次名单中没有，请核实"})
+    counts = {kind: sum(1 for f in findings if f["kind"] == kind) for kind in KINDS}
+    now = utcnow()
+    with transaction(db) as conn:
+        batch_id = conn.execute(
+            "INSERT INTO comparison_batches (filename, list_status, total_rows, matched, changed, new, dropped,"
+            " mismatched, bad, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (Path(filename).name[:200], list_status, len(rows), counts["matched"], counts["changed"],
+             counts["new"], counts["dropped"], counts["mismatched"], counts["bad"], user_id, now, now),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO comparison_rows (batch_id, row_number, kind, worker_id, name, id_masked, old_status,"
+            " new_status, detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(batch_id, f.get("row_number"), f["kind"], f.get("worker_id"), f.get("name"), f.get("id_masked"),
+              f.get("old_status"), f.get("new_status"), f.get("detail"), now, now) for f in findings],
+        )
+    audit(db, "comparison.upload", user_id=user_id, entity="comparison_batch", entity_id=batch_id,
+          detail={"filename": Path(filename).name, "list_status": list_status, **counts})
+    return Summary(batch_id, counts)
+
+
+def apply_batch(db: sqlite_utils.Database, batch_id: int, user_id: int | None = None) -> dict:
+    """Apply a batch's proposed status changes (``changed`` rows), each audit-logged. Applying twice does
+    nothing. Returns ``{'applied': n, 'skipped': m}`` (skipped: the worker changed since the upload)."""
+    batch = db.execute("SELECT applied_at FROM comparison_batches WHERE id = ?", (batch_id,)).fetchone()
+    if batch is None:
+        raise ComparisonError("比对记录不存在")
+    if batch[0]:
+        return {"applied": 0, "skipped": 0, "already": True}
+    applied = skipped = 0
+    now = utcnow()
+    with transaction(db) as conn:
+        rows = conn.execute("SELECT id, worker_id, old_status, new_status FROM comparison_rows"
+                            " WHERE batch_id = ? AND kind = 'changed'", (batch_id,)).fetchall()
+        for row_id, worker_id, old, new in rows:
+            changed = conn.execute(
+                "UPDATE workers SET assistance_status = ?, updated_at = ? WHERE id = ? AND assistance_status IS ?",
+                (new, now, worker_id, old)).rowcount
+            if changed:
+                applied += 1
+                conn.execute(
+                    "INSERT INTO audit_log (user_id, action, entity, entity_id, detail, created_at, updated_at)"
+                    " VALUES (?, 'worker.assistance_status', 'worker', ?, ?, ?, ?)",
+                    (user_id, worker_id, json.dumps({"old": old, "new": new, "comparison_batch": batch_id},
+                                                    ensure_ascii=False), now, now))
+            else:
+                skipped += 1
+                conn.execute("UPDATE comparison_rows SET detail = detail || '（上传后已被修改，未更新）',"
+                             " updated_at = ? WHERE id = ?", (now, row_id))
+        conn.execute("UPDATE comparison_batches SET applied_at = ?, applied_by = ?, updated_at = ? WHERE id = ?",
+                     (now, user_id, now, batch_id))
+    audit(db, "comparison.apply", user_id=user_id, entity="comparison_batch", entity_id=batch_id,
+          detail={"applied": applied, "skipped": skipped})
+    return {"applied": applied, "skipped": skipped, "already": False}
+
+
+def list_batches(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    cur = db.execute("SELECT * FROM comparison_batches ORDER BY id DESC LIMIT ?", (limit,))
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def get_batch(db: sqlite_utils.Database, batch_id: int) -> tuple[dict | None, list[dict]]:
+    """A batch and its findings (interesting kinds first); rows carry masked IDs only."""
+    cur = db.execute("SELECT * FROM comparison_batches WHERE id = ?", (batch_id,))
+    cols = [c[0] for c in cur.description]
+    row = cur.fetchone()
+    if not row:
+        return None, []
+    cur = db.execute(
+        "SELECT * FROM comparison_rows WHERE batch_id = ? ORDER BY CASE kind WHEN 'changed' THEN 0"
+        " WHEN 'mismatched' THEN 1 WHEN 'bad' THEN 2 WHEN 'new' THEN 3 WHEN 'dropped' THEN 4 ELSE 5 END,"
+        " row_number, id", (batch_id,))
+    rcols = [c[0] for c in cur.description]
+    return dict(zip(cols, row)), [dict(zip(rcols, r)) for r in cur.fetchall()]
