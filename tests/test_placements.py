@@ -10,10 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from placement_factory import make_job, make_worker  # noqa: E402
+from placement_factory import make_job, make_worker
 
-from models.follow_ups import due_queue, record_follow_up  # noqa: E402
-from models.placements import (  # noqa: E402
+from models.follow_ups import due_queue, record_follow_up
+from models.placements import (
     PlacementError,
     Scope,
     add_months,
