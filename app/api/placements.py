@@ -105,6 +105,8 @@ def placements_create():
     db = get_db()
     job_id = None
     if payload.get("job_external_id"):
+        from models.jobs import get_job_by_external_id
+
         job = get_job_by_external_id(db, payload["job_external_id"])
         if job is None:
             raise ApiError(404, "找不到该岗位。", field="job_external_id")

@@ -1,0 +1,165 @@
+"""Every role against every API endpoint: the expected status, and nothing leaks.
+
+Roles: anonymous (no header), bogus (an unknown token), revoked (a revoked token), worker A, worker B,
+employer X, employer Y, staff, admin — see ``conftest.world``. Worker A applied to X's open posting
+J-X1; X also has a closed posting J-X2; Y has J-Y1, where worker B works (placement B-Y). Worker C is
+seeking and related to nobody.
+
+Conventions the table encodes: 401 without a valid token; 403 when the caller may see the thing but
+not do this to it (or the endpoint is not for their role); 404 when the caller may not even know
+the record exists (another worker, another employer's closed posting or applications).
+"""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ID_A, ID_B, ID_C, ROLES
+
+UNAUTH = ("anonymous", "bogus", "revoked")
+USERS = ("worker_a", "worker_b", "employer_x", "employer_y", "staff", "admin")
+
+
+def _new_worker(role: str) -> dict:
+    return {"external_id": f"W-NEW-{role}", "name": "赵六", "hukou_province": "重庆市",
+            "hukou_county": "酉阳县", "education": "初中", "desired_cities": ["青岛"]}
+
+
+def _new_job(role: str) -> dict:
+    body = {"external_id": f"J-NEW-{role}", "title": "叉车司机", "city": "青岛", "salary_min": 5000,
+            "salary_max": 7000, "headcount": 2}
+    if role in ("staff", "admin"):
+        body["employer_name"] = "青岛鑫达焊接有限公司"
+    return body
+
+
+def _apply_body(role: str) -> dict:
+    if role in ("staff", "admin"):
+        return {"job_external_id": "J-Y1", "worker_external_id": "W-C"}
+    return {"job_external_id": "J-Y1"}
+
+
+def _placement_body(role: str) -> dict:
+    return {"worker_external_id": "W-C", "employer_name": "潍坊某食品厂", "title": "包装工", "city": "潍坊",
+            "start_date": "2026-05-01"}
+
+
+# (name, method, url or url-maker(world), body-maker(role) or None, {role: status}; users not listed → 200)
+MATRIX = [
+    ("me", "GET", "/api/v1/me", None, {}),
+    ("tokens", "GET", "/api/v1/tokens", None, {}),
+    ("openapi", "GET", "/api/v1/openapi.json", None, {r: 200 for r in UNAUTH}),
+    ("workers.list", "GET", "/api/v1/workers", None,
+     {"worker_a": 403, "worker_b": 403, "employer_x": 403, "employer_y": 403}),
+    ("workers.get A", "GET", "/api/v1/workers/W-A", None, {"worker_b": 404}),
+    ("workers.get B (placed, not seeking)", "GET", "/api/v1/workers/W-B", None,
+     {"worker_a": 404, "employer_x": 404, "employer_y": 404}),
+    ("workers.get C", "GET", "/api/v1/workers/W-C", None, {"worker_a": 404, "worker_b": 404}),
+    ("workers.get unknown", "GET", "/api/v1/workers/W-NOPE", None, {r: 404 for r in USERS}),
+    ("workers.reveal A", "GET", "/api/v1/workers/W-A?reveal=id_number", None,
+     {"worker_a": 403, "worker_b": 404, "employer_x": 403, "employer_y": 403}),
+    ("workers.create", "POST", "/api/v1/workers", _new_worker,
+     {"worker_a": 403, "worker_b": 403, "employer_x": 403, "employer_y": 403, "staff": 201, "admin": 201}),
+    ("workers.update C", "PATCH", "/api/v1/workers/W-C", lambda role: {"expected_salary": 7000},
+     {"worker_a": 403, "worker_b": 403, "employer_x": 403, "employer_y": 403}),
+    ("workers.matches A", "GET", "/api/v1/workers/W-A/matches?k=3", None,
+     {"worker_b": 404, "employer_x": 403, "employer_y": 403}),
+    ("workers.matches B", "GET", "/api/v1/workers/W-B/matches", None,
+     {"worker_a": 404, "employer_x": 404, "employer_y": 404}),
+    ("jobs.list", "GET", "/api/v1/jobs", None, {}),
+    ("jobs.list closed", "GET", "/api/v1/jobs?status=closed", None, {"worker_a": 403, "worker_b": 403}),
+    ("jobs.get open", "GET", "/api/v1/jobs/J-X1", None, {}),
+    ("jobs.get closed of X", "GET", "/api/v1/jobs/J-X2", None,
+     {"worker_a": 404, "worker_b": 404, "employer_y": 404}),
+    ("jobs.create", "POST", "/api/v1/jobs", _new_job, {"worker_a": 403, "worker_b": 403,
+                                                       "employer_x": 201, "employer_y": 201, "staff": 201,
+                                                       "admin": 201}),
+    ("jobs.update X1", "PATCH", "/api/v1/jobs/J-X1", lambda role: {"salary_max": 9500},
+     {"worker_a": 403, "worker_b": 403, "employer_y": 403}),
+    ("jobs.update closed X2", "PATCH", "/api/v1/jobs/J-X2", lambda role: {"salary_max": 9500},
+     {"worker_a": 404, "worker_b": 404, "employer_y": 404}),
+    ("jobs.close Y1", "POST", "/api/v1/jobs/J-Y1/close", None,
+     {"worker_a": 403, "worker_b": 403, "employer_x": 403}),
+    ("jobs.matches X1", "GET", "/api/v1/jobs/J-X1/matches?k=3", None,
+     {"worker_a": 403, "worker_b": 403, "employer_y": 403}),
+    ("jobs.matches closed X2", "GET", "/api/v1/jobs/J-X2/matches", None,
+     {"worker_a": 404, "worker_b": 404, "employer_y": 404}),
+    ("applications.list", "GET", "/api/v1/applications", None, {}),
+    ("applications.get A-X1", "GET", lambda w: f"/api/v1/applications/{w.applications['A-JX1']}", None,
+     {"worker_b": 404, "employer_y": 404}),
+    ("applications.update A-X1", "PATCH", lambda w: f"/api/v1/applications/{w.applications['A-JX1']}",
+     lambda role: {"status": "已联系", "note": "已电话联系"},
+     {"worker_a": 403, "worker_b": 404, "employer_y": 404}),
+    ("applications.create", "POST", "/api/v1/applications", _apply_body,
+     {"worker_a": 201, "worker_b": 201, "employer_x": 403, "employer_y": 403, "staff": 201, "admin": 201}),
+    ("placements.list", "GET", "/api/v1/placements", None, {}),
+    ("placements.get B-Y", "GET", lambda w: f"/api/v1/placements/{w.placements['B-Y']}", None,
+     {"worker_a": 404, "employer_x": 404}),
+    ("placements.create", "POST", "/api/v1/placements", _placement_body,
+     {"worker_a": 403, "worker_b": 403, "employer_x": 403, "employer_y": 403, "staff": 201, "admin": 201}),
+    ("tokens.revoke B's", "DELETE", lambda w: f"/api/v1/tokens/{w.token_ids['worker_b']}", None,
+     {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404}),
+]
+
+CASES = [pytest.param(entry, role, id=f"{entry[0]}|{role}") for entry in MATRIX for role in ROLES]
+
+
+def expected_status(entry, role: str) -> int:
+    name, method, _url, _body, table = entry
+    if role in table:
+        return table[role]
+    if role in UNAUTH:
+        return 401
+    return 201 if method == "POST" and name.endswith("create") else 200
+
+
+def test_matrix_covers_every_api_route(api_app):
+    """A new endpoint must be added to the matrix."""
+    covered = set()
+    for _name, method, url, _body, _table in MATRIX:
+        covered.add(method)
+    rules = {(m, r.endpoint) for r in api_app.url_map.iter_rules() if r.endpoint.startswith("api.")
+             for m in r.methods - {"HEAD", "OPTIONS"}}
+    endpoints_in_matrix = set()
+    adapter = api_app.url_map.bind("localhost")
+
+    class _W:  # enough of the world to build URLs
+        applications = {"A-JX1": 1}
+        placements = {"B-Y": 1}
+        token_ids = {"worker_b": 1}
+
+    for _name, method, url, _body, _table in MATRIX:
+        path = (url(_W) if callable(url) else url).split("?")[0]
+        endpoint, _args = adapter.match(path, method=method)
+        endpoints_in_matrix.add((method, endpoint))
+    missing = rules - endpoints_in_matrix
+    assert not missing, f"endpoints not in the authorisation matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("entry,role", CASES)
+def test_authz_matrix(entry, role, call, world, fake_matching, db):
+    name, method, url, body, _table = entry
+    world.token_ids = {r: db.execute("SELECT id FROM api_tokens WHERE user_id = ? ORDER BY id LIMIT 1",
+                                     (uid,)).fetchone()[0] for r, uid in world.users.items()}
+    path = url(world) if callable(url) else url
+    kwargs = {"json": body(role)} if body else {}
+    response = call(role, method, path, **kwargs)
+    want = expected_status(entry, role)
+    assert response.status_code == want, f"{name} as {role}: {response.get_data(as_text=True)[:300]}"
+    assert response.is_json
+    text = response.get_data(as_text=True)
+    if response.status_code >= 400:
+        assert set(response.get_json()) == {"error"}
+    # The full resident ID number leaves the API only on an explicit staff/admin reveal.
+    revealing = "reveal=id_number" in path and role in ("staff", "admin")
+    for number in (ID_A, ID_B, ID_C):
+        if not (revealing and number == ID_A):
+            assert number not in text, f"{name} as {role} leaked a full ID number"
+    # Phones of workers who did not apply to the caller never leave unmasked for employers.
+    if role in ("employer_x", "employer_y") and response.status_code < 400:
+        for phone in ("13987654321", "13700001111"):
+            assert phone not in text
+        if role == "employer_y":
+            assert "13812345678" not in text
+    if role in ("worker_a", "worker_b") and response.status_code < 400:
+        other_phone = "13987654321" if role == "worker_a" else "13812345678"
+        assert other_phone not in text and "13700001111" not in text
