@@ -184,7 +184,7 @@ def placement_state(placement: dict, follow_ups: Iterable[dict], today: date) ->
 _PLACEMENT_SELECT = """
     SELECT p.*, w.name AS worker_name, w.external_id AS worker_external_id, w.hukou_province,
            w.hukou_county, w.hukou_county_code, w.assistance_status, w.phone AS worker_phone,
-           w.id_masked AS worker_id_masked, w.seeking AS worker_seeking
+           w.id_masked AS worker_id_masked, w.seeking AS worker_seeking, w.desired_cities
     FROM placements p JOIN workers w ON w.id = p.worker_id
 """
 
