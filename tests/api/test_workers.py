@@ -1,0 +1,116 @@
+"""/api/v1/workers: the registry for staff, masked views for others, audited ID reveals, validation."""
+from __future__ import annotations
+
+import json
+
+from .conftest import ID_A, ID_C, id_with_check_digit, insert_user
+
+
+def data(response, status=200):
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.get_json()["data"]
+
+
+def test_staff_list_search_and_pagination(call, world):
+    body = call("staff", "GET", "/api/v1/workers").get_json()
+    assert body["meta"] == {"page": 1, "per_page": 20, "total": 3}
+    assert {w["external_id"] for w in body["data"]} == {"W-A", "W-B", "W-C"}
+    assert all("id_number" not in w and "id_hash" not in w for w in body["data"])
+    first = call("staff", "GET", "/api/v1/workers?per_page=2").get_json()
+    second = call("staff", "GET", "/api/v1/workers?per_page=2&page=2").get_json()
+    assert len(first["data"]) == 2 and len(second["data"]) == 1
+    assert first["meta"]["total"] == second["meta"]["total"] == 3
+    ids = [w["external_id"] for w in first["data"] + second["data"]]
+    assert sorted(ids) == ["W-A", "W-B", "W-C"]
+    assert call("staff", "GET", "/api/v1/workers?per_page=500").get_json()["meta"]["per_page"] == 100
+    assert call("staff", "GET", "/api/v1/workers?page=9").get_json()["data"] == []
+    found = call("staff", "GET", "/api/v1/workers?q=张三").get_json()
+    assert [w["external_id"] for w in found["data"]] == ["W-A"] and found["meta"]["total"] == 1
+
+
+def test_scoped_staff_see_only_their_counties(call, world, db, api_client):
+    from models.api_tokens import create_token
+
+    user_id = insert_user(db, "pingdu", "staff", scope_counties=json.dumps(["平度市"], ensure_ascii=False))
+    headers = {"Authorization": f"Bearer {create_token(db, user_id)[1]}"}
+    body = api_client.get("/api/v1/workers", headers=headers).get_json()
+    assert [w["external_id"] for w in body["data"]] == ["W-C"] and body["meta"]["total"] == 1
+    assert api_client.get("/api/v1/workers/W-A", headers=headers).status_code == 404
+    assert api_client.get("/api/v1/workers/W-C", headers=headers).status_code == 200
+
+
+def test_views_of_one_worker_by_role(call, world):
+    staff = data(call("staff", "GET", "/api/v1/workers/W-A"))
+    assert staff["name"] == "张三" and staff["phone"] == "13812345678"
+    assert staff["id_masked"] == ID_A[:6] + "********" + ID_A[-4:] and "id_number" not in staff
+    assert staff["skills"] == ["电焊"] and staff["hukou_county"] == "酉阳土家族苗族自治县"
+    own = data(call("worker_a", "GET", "/api/v1/workers/W-A"))
+    assert own["name"] == "张三" and own["phone"] == "13812345678" and "id_number" not in own
+    # Employer X: A applied to X's posting, so X may contact A (still no full ID).
+    applied = data(call("employer_x", "GET", "/api/v1/workers/W-A"))
+    assert applied["name"] == "张三" and applied["phone"] == "13812345678" and "id_number" not in applied
+    # Employer Y: A never applied there: masked name and phone, no home county.
+    masked = data(call("employer_y", "GET", "/api/v1/workers/W-A"))
+    assert masked["name"] == "张*" and masked["phone"] == "138****5678"
+    assert "hukou_county" not in masked and "id_number" not in masked
+    assert masked["skills"] == ["电焊"]  # what an employer needs to judge fit
+
+
+def test_reveal_full_id_is_staff_only_and_audited(call, world, db):
+    def reveals():
+        return db.execute("SELECT user_id, entity, entity_id, detail FROM audit_log"
+                          " WHERE action = 'worker.reveal_id'").fetchall()
+
+    call("staff", "GET", "/api/v1/workers/W-A")
+    assert reveals() == []
+    shown = data(call("staff", "GET", "/api/v1/workers/W-A?reveal=id_number"))
+    assert shown["id_number"] == ID_A
+    response = call("staff", "GET", "/api/v1/workers/W-A?reveal=id_number")
+    assert response.headers["Cache-Control"] == "no-store"
+    rows = reveals()
+    assert len(rows) == 2 and rows[0][:3] == (world.users["staff"], "worker", world.workers["A"])
+    assert ID_A not in rows[0][3]
+    assert data(call("admin", "GET", "/api/v1/workers/W-A?reveal=id_number"))["id_number"] == ID_A
+    assert call("worker_a", "GET", "/api/v1/workers/W-A?reveal=id_number").status_code == 403
+    assert call("employer_x", "GET", "/api/v1/workers/W-A?reveal=id_number").status_code == 403
+    assert call("staff", "GET", "/api/v1/workers/W-A?reveal=phone").status_code == 400
+    assert len(reveals()) == 3
+
+
+def test_create_validates_and_conflicts(call, world):
+    new_id = id_with_check_digit("50024219990203004")
+    body = {"external_id": "W-NEW", "name": "赵六", "id_number": new_id, "phone": "13611112222",
+            "hukou_province": "重庆市", "hukou_county": "酉阳县", "education": "高中",
+            "skills": "电工、焊工", "certificates": ["低压电工证"], "desired_cities": ["济南", "青岛"],
+            "expected_salary": "6千", "assistance_status": "脱贫享受政策人口"}
+    response = call("staff", "POST", "/api/v1/workers", json=body)
+    created = data(response, 201)
+    assert response.headers["Location"].endswith("/api/v1/workers/W-NEW")
+    assert created["hukou_county"] == "酉阳土家族苗族自治县" and created["gender"] == "男"
+    assert created["birth_year"] == 1999 and created["expected_salary"] == 6000
+    assert created["skills"] == ["电工", "焊工"] and "id_number" not in created
+    assert created["id_masked"].startswith("500242") and new_id not in response.get_data(as_text=True)
+    again = call("staff", "POST", "/api/v1/workers", json=body)
+    assert again.status_code == 409 and again.get_json()["error"]["field"] == "external_id"
+    for field, value in (("id_number", "500242199902030041"), ("phone", "12345"), ("hukou_county", "不存在县"),
+                         ("education", "博士后")):
+        bad = dict(body, external_id=f"W-BAD-{field}", **{field: value})
+        response = call("staff", "POST", "/api/v1/workers", json=bad)
+        assert response.status_code == 422, (field, response.get_data(as_text=True))
+        assert response.get_json()["error"]["field"] == field
+    missing = call("staff", "POST", "/api/v1/workers", json={"external_id": "W-X"})
+    assert missing.status_code == 422 and missing.get_json()["error"]["field"] == "name"
+
+
+def test_update_is_partial_and_keeps_the_id_number(call, world):
+    updated = data(call("staff", "PATCH", "/api/v1/workers/W-C", json={"expected_salary": 7500,
+                                                                       "needs": ["包吃住"]}))
+    assert updated["expected_salary"] == 7500 and updated["needs"] == ["包吃住"]
+    assert updated["name"] == "王五" and updated["hukou_county"] == "平度市"
+    assert data(call("staff", "GET", "/api/v1/workers/W-C?reveal=id_number"))["id_number"] == ID_C
+    response = call("staff", "PATCH", "/api/v1/workers/W-C", json={"phone": "999"})
+    assert response.status_code == 422 and response.get_json()["error"]["field"] == "phone"
+    response = call("staff", "PATCH", "/api/v1/workers/W-C", json={"external_id": "W-Z"})
+    assert response.status_code == 422 and response.get_json()["error"]["field"] == "external_id"
+    assert call("staff", "PATCH", "/api/v1/workers/W-NOPE", json={"name": "x"}).status_code == 404
+    assert call("worker_a", "PATCH", "/api/v1/workers/W-A", json={"name": "x"}).status_code == 403
