@@ -8,6 +8,8 @@ Messages are in Chinese; ``code`` is a stable English token clients can branch o
 from __future__ import annotations
 
 import logging
+import re
+import traceback
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -74,6 +76,15 @@ def _from_http(exc: HTTPException) -> Response:
     return error_response(status, headers=headers)
 
 
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Mask anything that looks like a resident ID or mobile number (tracebacks may quote values)."""
+    return _PHONE.sub(r"\1****\2", _ID_NUMBER.sub(r"\1********\2", text))
+
+
 def is_api_request() -> bool:
     """True when the current request addresses the JSON API."""
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
@@ -92,8 +103,15 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        log.exception("API 500 on %s %s", request.method, request.path)
+        log.error("API 500 on %s %s\n%s", request.method, request.path, scrub(
+            "".join(traceback.format_exception(exc))))
         return error_response(500)
+
+    @bp.after_request
+    def _no_store(response: Response) -> Response:
+        """API answers carry personal data: never cache them."""
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @bp.before_app_request
     def _api_routing_errors() -> Response | None:

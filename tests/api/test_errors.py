@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import ID_A
+
 
 def assert_error(response, status: int, code: str | None = None, field: str | None = None) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
@@ -54,13 +56,21 @@ def test_body_errors_400_415_422_name_the_field(call):
     assert_error(call("staff", "GET", "/api/v1/jobs?per_page=abc"), 400, field="per_page")
 
 
-def test_unexpected_exception_is_json_500_without_details(call, api_app, monkeypatch):
+def test_unexpected_exception_is_json_500_without_details(call, api_app, monkeypatch, caplog):
     def boom(*args, **kwargs):
-        raise RuntimeError("secret internal detail 500242199001010030")
+        raise RuntimeError(f"secret internal detail {ID_A} 13812345678")
 
     monkeypatch.setitem(api_app.view_functions, "api.me", boom)
     err = assert_error(call("staff", "GET", "/api/v1/me"), 500, "internal_error")
     assert "secret" not in err["message"]
+    assert "RuntimeError" in caplog.text and "boom" in caplog.text  # logged for the operator...
+    assert ID_A not in caplog.text and "13812345678" not in caplog.text  # ...without personal data
+    assert ID_A[:6] + "********" + ID_A[-4:] in caplog.text
+
+
+def test_responses_are_not_cacheable(call):
+    assert call("staff", "GET", "/api/v1/me").headers["Cache-Control"] == "no-store"
+    assert call("anonymous", "GET", "/api/v1/me").headers["Cache-Control"] == "no-store"
 
 
 def test_failed_authentications_are_rate_limited_429(call, api_app):
