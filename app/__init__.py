@@ -37,6 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     register_commands(app)
     _register_blueprints(app)
+    from app import scheduler  # scheduled jobs; not started when START_SCHEDULER is False (tests)
+
+    scheduler.init_app(app)
     return app
 
 
