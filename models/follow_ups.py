@@ -33,14 +33,16 @@ def record_follow_up(db: sqlite_utils.Database, placement_id: int, *, date: date
                      today: date | None = None) -> int:
     """Store one follow-up and return its id. Raises ``PlacementError`` with a Chinese message.
 
-    Rules: the channel is one of ``CHANNELS``; the date is not before the start nor in the future;
-    satisfaction 1–5 or empty. A follow-up saying the worker left ends the placement on that date (with
+    Rules: the placement is still 在岗 (leaving is final); the channel is one of ``CHANNELS``; the date is
+    not before the start nor in the future; satisfaction 1–5 or empty. A follow-up saying the worker left ends the placement on that date (with
     the reason) and puts the worker back in the "needs a job" queue.
     """
     today = today or _today()
     row = db.execute("SELECT start_date, status FROM placements WHERE id = ?", (placement_id,)).fetchone()
     if not row:
         raise PlacementError("就业记录不存在")
+    if row[1] == "离职":
+        raise PlacementError("该就业记录已离职，不再回访；如已重新就业，请登记新的就业记录")
     on = parse_date(date, "date")
     if on is None:
         raise PlacementError("请填写回访日期", "date")

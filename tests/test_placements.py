@@ -140,6 +140,8 @@ def test_leaving_requeues_worker_and_is_audited(db):
     assert db.execute("SELECT seeking FROM workers WHERE id = ?", (worker,)).fetchone()[0] == 1
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("worker.requeue") == 1 and "placement.end" in actions
+    with pytest.raises(PlacementError, match="已离职"):
+        record_follow_up(db, pid, date="2024-04-25", channel="电话", still_employed=True, today=date(2024, 5, 1))
 
 
 def test_rematch_excludes_left_job_and_passes_stability(db, monkeypatch):
