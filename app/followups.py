@@ -162,11 +162,31 @@ def quick(db, placement_id: int):
 @with_db
 def detail(db, placement_id: int):
     """One placement: milestones, follow-up history, risk, the full form; fresh matches after leaving."""
+    return _render_detail(db, _placement_or_404(db, placement_id), {})
+
+
+@bp.post("/<int:placement_id>")
+@with_db
+def record(db, placement_id: int):
+    """Record a follow-up from the full form (errors re-show the form with what was typed, status 400)."""
+    placement = _placement_or_404(db, placement_id)
+    form = request.form
+    try:
+        record_follow_up(db, placement_id, date=form.get("date") or clock_today(), channel=form.get("channel", ""),
+                         still_employed=form.get("still_employed") == "1", leave_reason=form.get("leave_reason"),
+                         satisfaction=form.get("satisfaction") or None, might_leave=form.get("might_leave") == "1",
+                         note=form.get("note"), staff_user_id=user_id(), today=clock_today())
+    except PlacementError as exc:
+        return _render_detail(db, placement, form, exc.message), 400
+    flash("回访已记录", "success")
+    return redirect(url_for(".detail", placement_id=placement_id))
+
+
+def _render_detail(db, placement: dict, form, error: str | None = None) -> str:
     from models.stability import RiskContext, risk_for
 
     today = clock_today()
-    placement = _placement_or_404(db, placement_id)
-    follow_ups = follow_ups_for(db, placement_id)
+    follow_ups = follow_ups_for(db, placement["id"])
     state = placement_state(placement, follow_ups, today)
     risk = risk_for(placement, state, RiskContext.build(db, today))
     worker = {"id": placement["worker_id"], "hukou_county": placement["hukou_county"],
@@ -175,29 +195,10 @@ def detail(db, placement_id: int):
     phone = placement["worker_phone"] if level in (permissions.CONTACT, permissions.FULL) \
         else mask_phone(placement["worker_phone"])
     matches = rematch(db, placement["worker_id"]) if state.status == "离职" and placement["worker_seeking"] else None
-    history = [p for p in placements_for_worker(db, placement["worker_id"]) if p["id"] != placement_id]
+    history = [p for p in placements_for_worker(db, placement["worker_id"]) if p["id"] != placement["id"]]
     return render_template("placements/detail.html", p=placement, state=state, follow_ups=follow_ups,
                            risk=risk, phone=phone, matches=matches, history=history, today=today,
-                           form=request.args)
-
-
-@bp.post("/<int:placement_id>")
-@with_db
-def record(db, placement_id: int):
-    """Record a follow-up from the full form."""
-    _placement_or_404(db, placement_id)
-    form = request.form
-    try:
-        record_follow_up(db, placement_id, date=form.get("date") or clock_today(), channel=form.get("channel", ""),
-                         still_employed=form.get("still_employed") == "1", leave_reason=form.get("leave_reason"),
-                         satisfaction=form.get("satisfaction") or None, might_leave=form.get("might_leave") == "1",
-                         note=form.get("note"), staff_user_id=user_id(), today=clock_today())
-    except PlacementError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for(".detail", placement_id=placement_id, **{k: v for k, v in form.items()
-                                                                          if k != "csrf_token"}))
-    flash("回访已记录", "success")
-    return redirect(url_for(".detail", placement_id=placement_id))
+                           form=form, error=error)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -128,8 +128,10 @@ def test_bad_follow_up_is_refused_with_message(web_app, world):
     url = f"/staff/followups/{world['pg']}"
     token = csrf(client, url)
     resp = client.post(url, data={"csrf_token": token, "date": "2026-05-01", "channel": "电话",
-                                  "still_employed": "1"}, follow_redirects=True)
-    assert "回访日期不能晚于今天" in resp.get_data(as_text=True)
+                                  "still_employed": "1", "note": "工友说他想走"})
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "回访日期不能晚于今天" in html and "工友说他想走" in html   # what was typed is kept
     with web_app.app_context():
         assert get_db().execute("SELECT COUNT(*) FROM follow_ups").fetchone()[0] == 0
 
