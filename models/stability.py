@@ -40,11 +40,20 @@ class RiskContext:
     history: dict[int, list[tuple[date, date | None]]]     # worker_id -> [(start, end)]
 
     @classmethod
-    def build(cls, db: sqlite_utils.Database, today: date) -> RiskContext:
-        history: dict[int, list[tuple[date, date | None]]] = {}
-        for worker_id, start, end in db.execute("SELECT worker_id, start_date, end_date FROM placements"):
-            history.setdefault(worker_id, []).append((parse_date(start), parse_date(end)))
-        return cls(today, retention_by_employer(db, today), history)
+    def build(cls, db: sqlite_utils.Database, today: date, *, live: bool = False) -> RiskContext:
+        """Employer retention from the nightly snapshot when there is one (``live=False``), else computed."""
+        history = _history(db)
+        retention = {} if live else {
+            row[0]: Retention(*row) for row in db.execute(
+                "SELECT employer_id, known_3, stable_3, known_6, stable_6 FROM employer_retention")}
+        return cls(today, retention or retention_by_employer(db, today), history)
+
+
+def _history(db: sqlite_utils.Database) -> dict[int, list[tuple[date, date | None]]]:
+    history: dict[int, list[tuple[date, date | None]]] = {}
+    for worker_id, start, end in db.execute("SELECT worker_id, start_date, end_date FROM placements"):
+        history.setdefault(worker_id, []).append((parse_date(start), parse_date(end)))
+    return history
 
 
 def risk_for(placement: dict, state: PlacementState, context: RiskContext) -> Risk:
@@ -192,8 +201,10 @@ def recompute(db: sqlite_utils.Database, today: date) -> dict:
             end_placement(db, placement["id"], end_date=state.left_on, reason=state.leave_reason)
             fixed += 1
     at = utcnow()
-    scored = risks(db, today)
     retention = retention_by_employer(db, today)
+    where = "p.status = '在岗'"
+    context = RiskContext(today, retention, _history(db))
+    scored = [(p, s, risk_for(p, s, context)) for p, s in with_states(db, today, where) if s.status == "在岗"]
     with transaction(db) as conn:
         conn.execute("DELETE FROM placement_risk")
         conn.executemany(
