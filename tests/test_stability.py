@@ -137,24 +137,47 @@ def test_retention_counts_only_known_outcomes(db):
     assert db.execute("SELECT COUNT(*) FROM placement_risk").fetchone()[0] == 3  # those still in work
 
 
-def test_stability_signal_reorders_otherwise_equal_jobs(db):
-    """RANKING's jobs_for_worker(..., stability=) must prefer the employer that keeps its people."""
-    service = pytest.importorskip("matching.service")
-    import inspect
-
-    if "stability" not in inspect.signature(getattr(service, "jobs_for_worker", lambda: None)).parameters:
-        pytest.skip("matching.service.jobs_for_worker has no stability parameter yet")
-    worker = make_worker(db, desired_jobs="普工", skills='["包装"]')
+def _equal_jobs_with_retention(db):
+    """Two identical postings; employer A lost everyone before 3 months, employer B kept everyone."""
+    worker = make_worker(db, desired_jobs="包装普工", skills='["包装"]')
     a = make_job(db, "包装普工", employer="甲包装厂", city="青岛", description="包装普工")
     b = make_job(db, "包装普工", employer="乙包装厂", city="青岛", description="包装普工")
-    emp_a, emp_b = (db.execute("SELECT employer_id FROM jobs WHERE id = ?", (j,)).fetchone()[0] for j in (a, b))
-    baseline = [m.job_id for m in service.jobs_for_worker(db, worker, 5) if m.job_id in (a, b)]
-    assert sorted(baseline) == sorted([a, b])
-    favour_first = [m.job_id for m in service.jobs_for_worker(db, worker, 5, stability={emp_a: 1.0, emp_b: 0.0})
-                    if m.job_id in (a, b)]
-    favour_second = [m.job_id for m in service.jobs_for_worker(db, worker, 5, stability={emp_a: 0.0, emp_b: 1.0})
-                     if m.job_id in (a, b)]
-    assert favour_first == [a, b] and favour_second == [b, a]
+    for job, employed in ((a, False), (b, True)):
+        for i in range(3):
+            pid = create_placement(db, make_worker(db, f"前{job}{i}"), job_id=job, start_date="2024-01-10")
+            _fu(db, pid, "2024-04-15" if employed else "2024-02-01", employed=employed)
+    return worker, a, b
+
+
+def test_retention_signal_reorders_otherwise_equal_jobs_in_ranker(db):
+    """RANKING's ranker, fed employer_retention(db), prefers the employer that keeps its people."""
+    pytest.importorskip("models.certificates")   # the ranker's hard checks need REFERENCE's module
+    ranker = pytest.importorskip("matching.ranker")
+    service = pytest.importorskip("matching.service")
+    worker_id, a, b = _equal_jobs_with_retention(db)
+    worker = service.load_workers(db, [worker_id])[worker_id]
+    jobs = service.load_jobs(db, [a, b])
+    candidates = [(jobs[a], 0.8), (jobs[b], 0.8)]
+    baseline = [s.record["id"] for s in ranker.rank_jobs(worker, candidates, today=date(2024, 6, 1))]
+    assert baseline == [a, b]                     # a tie, broken by id
+    retention = employer_retention(db, date(2024, 6, 1), live=True)
+    assert sorted(retention.values()) == [0.0, 1.0]
+    ranked = ranker.rank_jobs(worker, candidates, today=date(2024, 6, 1), stability=retention)
+    assert [s.record["id"] for s in ranked] == [b, a]
+
+
+@pytest.mark.model
+def test_stability_signal_reorders_jobs_for_worker(db):
+    """The same through matching.service.jobs_for_worker (needs the index and the real encoder)."""
+    pytest.importorskip("matching.index")
+    service = pytest.importorskip("matching.service")
+    worker, a, b = _equal_jobs_with_retention(db)
+    retention = employer_retention(db, date(2024, 6, 1), live=True)
+    order = [m.job_id for m in service.jobs_for_worker(db, worker, 5, stability=retention) if m.job_id in (a, b)]
+    assert order == [b, a]
+    flipped = {e: 1.0 - v for e, v in retention.items()}
+    order = [m.job_id for m in service.jobs_for_worker(db, worker, 5, stability=flipped) if m.job_id in (a, b)]
+    assert order == [a, b]
 
 
 def test_subsidy_export_to_file(db, tmp_path):
