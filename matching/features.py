@@ -1,0 +1,369 @@
+"""What a (worker, job) pair is made of: hard requirements (one place, never violated) and soft signals.
+
+Hard requirements - ``check_hard`` - decide whether a job may be shown to a worker at all:
+
+- the job is open (not closed, not filled);
+- every required certificate is held, after normalising names (``models.certificates.holds_certificate``:
+  特种作业操作证（焊接与热切割作业） is a 焊工证). A certificate the worker's record does not show is not held;
+- the worker's age is within ``age_min``..``age_max``;
+- the worker's education is at least ``education_min`` (高中 and 中专/技校 are one level).
+
+Age is ``today.year - birth_year``: the store keeps only the birth *year* (the ID number is encrypted
+and is not decrypted for matching), so this is the age the worker reaches during the current calendar
+year - up to one year more than the true age before the birthday. Employers state age limits in whole
+years ("18-45岁") and read them the same way, and the boundary is inclusive: age_max=45 admits a worker
+turning 45 this year and excludes one turning 46.
+
+Missing data. When the job has an age range but the worker has no birth year, or a minimum education
+but the worker's education is unknown, the requirement cannot be checked either way. We keep the job
+and flag it for staff ("未填写出生年份，年龄要求待核实") with a small score penalty. Reason: the people
+this platform serves (脱贫人口, 低保对象 registered by village staff) often have incomplete ledgers;
+excluding would silently hide most factory postings (nearly all state an age range) for exactly the
+people who most need them, while a flagged match costs staff one phone call to verify. A job is never
+shown when the data *shows* the requirement is not met. Certificates are different: the record is the
+only evidence of a certificate, so a missing certificate is not held (excluded, no flag).
+
+Soft signals - ``soft_signals`` - are each in 0..1 (0.5 = no information) and carry the evidence the
+reasons are written from. Gender is never read here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from matching import weights as W
+
+OPEN = "open"
+
+# Needs a worker states -> benefit words (or description phrases) that satisfy them.
+NEED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "包吃住": ("包吃住", "包食宿", "管吃住", "吃住全包", "免费食宿"),
+    "包住": ("包住", "包吃住", "包食宿", "管住", "提供住宿", "免费住宿", "宿舍", "吃住全包", "免费食宿"),
+    "包吃": ("包吃", "包吃住", "包食宿", "管吃", "工作餐", "包三餐", "吃住全包", "免费食宿", "食堂"),
+    "夫妻房": ("夫妻房", "夫妻宿舍", "夫妻间"),
+    "长白班": ("长白班", "常白班", "白班"),
+    "五险一金": ("五险一金",),
+    "交通补贴": ("交通补贴", "车补", "班车"),
+}
+# Words in a posting that contradict a need (a 长白班 seeker vs 两班倒).
+NEED_CONTRADICTIONS: dict[str, tuple[str, ...]] = {
+    "长白班": ("两班倒", "三班倒", "倒班", "夜班"),
+}
+_SPLIT = re.compile(r"[，,。；;、\n/|]+|\s+|或者|或|和|及")
+
+
+@dataclass
+class HardCheck:
+    """Result of the hard-requirement check: ``ok`` is False when any requirement is not met."""
+
+    ok: bool
+    failures: list[str] = field(default_factory=list)   # why not (Chinese), for staff and tests
+    warnings: list[str] = field(default_factory=list)   # could not verify: shown to staff
+    held_certificates: list[str] = field(default_factory=list)  # required certificates the worker holds
+
+
+def age_in_year(birth_year: int | None, today: date) -> int | None:
+    """The age a worker born in ``birth_year`` reaches during ``today``'s calendar year."""
+    if not birth_year:
+        return None
+    return today.year - int(birth_year)
+
+
+def _education_rank(value: str | None) -> int | None:
+    if not value:
+        return None
+    from models.validation import education_rank
+
+    try:
+        return education_rank(value)
+    except (ValueError, KeyError):
+        return None
+
+
+def check_hard(worker: dict, job: dict, today: date | None = None) -> HardCheck:
+    """Check every hard requirement of ``job`` against ``worker``; the one place these rules live."""
+    from models.certificates import holds_certificate
+
+    if today is None:
+        from models.clock import today as clock_today
+
+        today = clock_today()
+    failures: list[str] = []
+    warnings: list[str] = []
+    held: list[str] = []
+    if (job.get("status") or OPEN) != OPEN:
+        failures.append("岗位已停止招聘")
+    certs = list(worker.get("certificates") or [])
+    for required in job.get("required_certificates") or []:
+        if holds_certificate(certs, required):
+            held.append(required)
+        else:
+            failures.append(f"缺少必备证书：{required}")
+    age_min, age_max = job.get("age_min"), job.get("age_max")
+    if age_min is not None or age_max is not None:
+        age = age_in_year(worker.get("birth_year"), today)
+        if age is None:
+            warnings.append("未填写出生年份，年龄要求待核实")
+        elif age_min is not None and age < int(age_min):
+            failures.append(f"年龄不足{age_min}岁")
+        elif age_max is not None and age > int(age_max):
+            failures.append(f"年龄超过{age_max}岁")
+    if job.get("education_min"):
+        need = _education_rank(job["education_min"])
+        have = _education_rank(worker.get("education"))
+        if need is not None:
+            if have is None:
+                warnings.append(f"未填写学历，学历要求（{job['education_min']}及以上）待核实")
+            elif have < need:
+                failures.append(f"学历低于{job['education_min']}")
+    return HardCheck(not failures, failures, warnings, held)
+
+
+# --- soft signals ---------------------------------------------------------------------------------------
+
+@dataclass
+class Occupation:
+    """An occupation code with its display name."""
+
+    code: str
+    name: str
+    score: float = 0.0
+
+
+@lru_cache(maxsize=50_000)
+def _classify(text: str) -> tuple[Occupation, ...]:
+    from models.occupations import get_normaliser
+
+    text = text.strip()
+    if not text:
+        return ()
+    found = get_normaliser().classify(text, k=W.OCCUPATION_TOP_K)
+    return tuple(Occupation(m.code, m.name, float(getattr(m, "score", 0.0) or 0.0)) for m in found
+                 if float(getattr(m, "score", 1.0) or 0.0) >= W.OCCUPATION_MIN_SCORE)
+
+
+def split_phrases(text: str | None) -> list[str]:
+    """Split free text (求职意向, 工作经历) into short phrases: 焊工、钢筋工或者普工 -> [焊工, 钢筋工, 普工]."""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"[，,。；;、\n/|！!？?]+", text) if p.strip()]
+
+
+def desired_occupations(worker: dict) -> list[Occupation]:
+    """Top occupation of each phrase of the worker's 求职意向 (in order, de-duplicated)."""
+    out: dict[str, Occupation] = {}
+    for phrase in split_phrases(worker.get("desired_jobs")):
+        for part in _SPLIT.split(phrase):
+            found = _classify(part) if part else ()
+            if found and found[0].code not in out:
+                out[found[0].code] = found[0]
+    return list(out.values())
+
+
+def experience_occupations(worker: dict) -> list[tuple[Occupation, str]]:
+    """Top occupation of each phrase of the worker's 工作经历 and skills, with the phrase it came from."""
+    out: dict[str, tuple[Occupation, str]] = {}
+    phrases = split_phrases(worker.get("experience")) + list(worker.get("skills") or [])
+    for phrase in phrases:
+        found = _classify(phrase)
+        if found and found[0].code not in out:
+            out[found[0].code] = (found[0], phrase)
+    return list(out.values())
+
+
+def job_occupations(job: dict) -> list[Occupation]:
+    """Occupation codes of a posting's title (top ``OCCUPATION_TOP_K``)."""
+    return list(_classify(job.get("title") or ""))
+
+
+def _same_family(a: str, b: str) -> bool:
+    from models.occupations import same_family
+
+    return bool(same_family(a, b))
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+# Generic bigrams that say nothing about the trade.
+_GENERIC = {"工作", "师傅", "员工", "招聘", "长期", "普工", "工人", "操作", "有限", "公司", "经验", "以上",
+            "年以", "熟练", "优先", "岗位", "做过", "干过", "几年", "一年", "两年", "三年", "多年"}
+
+
+def experience_phrase(worker: dict, job: dict) -> str | None:
+    """The phrase of the worker's experience that best matches the posting, to quote in a reason."""
+    phrases = split_phrases(worker.get("experience"))
+    if not phrases:
+        return None
+    target = _bigrams((job.get("title") or "") + "".join(job.get("skills") or [])) - _GENERIC
+    job_codes = {o.code for o in job_occupations(job)[:1]}
+    best, best_score = None, 0.0
+    for phrase in phrases:
+        score = float(len(_bigrams(phrase) & target))
+        codes = {o.code for o in _classify(phrase)[:1]}
+        if codes & job_codes:
+            score += 1.5
+        if score > best_score:
+            best, best_score = phrase, score
+    return best if best_score >= 1 else None
+
+
+@dataclass
+class Signals:
+    """Soft signals of one feasible pair (each 0..1; semantic filled in by the ranker) and their evidence."""
+
+    semantic_raw: float = 0.0
+    semantic: float = W.NEUTRAL
+    occupation: float = 0.0
+    occupation_name: str = ""
+    occupation_kind: str = ""          # 'desired' | 'family' | 'experience' | ''
+    experience_phrase: str | None = None
+    skills: float = W.NEUTRAL
+    skills_matched: list[str] = field(default_factory=list)
+    city: float = W.NEUTRAL
+    city_match: str | None = None
+    salary: float = W.NEUTRAL
+    salary_note: str = ""              # 'above' | 'meets' | 'partial' | 'below' | ''
+    needs: float = W.NEUTRAL
+    needs_met: list[str] = field(default_factory=list)
+    needs_missing: list[str] = field(default_factory=list)
+    stability: float | None = None
+    held_certificates: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, float]:
+        """The weighted signals by name (for scoring and debugging)."""
+        d = {"semantic": self.semantic, "occupation": self.occupation, "skills": self.skills,
+             "city": self.city, "salary": self.salary, "needs": self.needs}
+        if self.stability is not None:
+            d["stability"] = self.stability
+        return d
+
+
+def occupation_signal(worker: dict, job: dict, signals: Signals) -> None:
+    """Occupation agreement: job title's code vs the worker's desired (then experienced) occupations."""
+    job_occ = job_occupations(job)
+    if not job_occ:
+        return
+    desired = desired_occupations(worker)
+    desired_codes = {o.code: o for o in desired}
+    for occ in job_occ[:1]:
+        if occ.code in desired_codes:
+            signals.occupation, signals.occupation_kind = 1.0, "desired"
+            signals.occupation_name = occ.name
+            return
+    experienced = experience_occupations(worker)
+    best = 0.0
+    for occ in job_occ[:1]:
+        for want in desired:
+            if _same_family(occ.code, want.code) and W.OCCUPATION_SAME_FAMILY > best:
+                best = W.OCCUPATION_SAME_FAMILY
+                signals.occupation_kind, signals.occupation_name = "family", want.name
+        for had, _phrase in experienced:
+            if had.code == occ.code and W.OCCUPATION_FROM_EXPERIENCE > best:
+                best = W.OCCUPATION_FROM_EXPERIENCE
+                signals.occupation_kind, signals.occupation_name = "experience", occ.name
+    signals.occupation = best
+
+
+def _worker_words(worker: dict) -> str:
+    return " ".join([worker.get("experience") or "", worker.get("desired_jobs") or "",
+                     " ".join(worker.get("skills") or []), " ".join(worker.get("certificates") or [])])
+
+
+def skill_signal(worker: dict, job: dict, signals: Signals) -> None:
+    """Share of the posting's preferred skills the worker shows (in skills, certificates or experience)."""
+    wanted = [s for s in (job.get("skills") or []) if s]
+    if not wanted:
+        return
+    mine = {s for s in (worker.get("skills") or [])}
+    words = _worker_words(worker)
+    matched = []
+    for skill in wanted:
+        if skill in mine or skill in words or any(m and (m in skill or skill in m) for m in mine) or len(_bigrams(skill) & _bigrams(words) - _GENERIC) >= 1 and len(skill) >= 3:
+            matched.append(skill)
+    signals.skills_matched = matched
+    signals.skills = len(matched) / len(wanted)
+
+
+def city_signal(worker: dict, job: dict, signals: Signals) -> None:
+    """Desired city: 1 in one of them, 0 elsewhere, neutral when the worker has none (= anywhere)."""
+    desired = [c for c in (worker.get("desired_cities") or []) if c]
+    if not desired:
+        return
+    city = job.get("city") or ""
+    if city and any(city == c or city in c or c in city for c in desired):
+        signals.city, signals.city_match = 1.0, city
+    else:
+        signals.city = 0.0
+        signals.warnings.append(f"不在意向城市（意向：{'、'.join(desired)}）")
+
+
+def salary_signal(worker: dict, job: dict, signals: Signals) -> None:
+    """Salary against the worker's minimum expectation."""
+    expected = worker.get("expected_salary")
+    low, high = job.get("salary_min"), job.get("salary_max")
+    if not expected or (low is None and high is None):
+        return
+    low = low if low is not None else high
+    high = high if high is not None else low
+    if low > expected:
+        signals.salary, signals.salary_note = 1.0, "above"
+    elif low == expected:
+        signals.salary, signals.salary_note = 1.0, "meets"
+    elif high >= expected:
+        signals.salary, signals.salary_note = W.SALARY_PARTIAL, "partial"
+    else:
+        floor = expected * W.SALARY_FLOOR_RATIO
+        share = (high - floor) / (expected - floor) if expected > floor else 0.0
+        signals.salary, signals.salary_note = max(0.0, min(share, 1.0)) * W.SALARY_PARTIAL, "below"
+        signals.warnings.append(f"月薪低于期望（期望{expected}元）")
+
+
+def need_met(need: str, job: dict) -> bool:
+    """Whether the posting offers what the worker needs (benefits, or said in the description)."""
+    benefits = " ".join(job.get("benefits") or [])
+    text = benefits + " " + (job.get("description") or "") + " " + (job.get("title") or "")
+    for bad in NEED_CONTRADICTIONS.get(need, ()):
+        if bad in text:
+            return False
+    for word in NEED_SYNONYMS.get(need, (need,)):
+        if word in text:
+            return True
+    return False
+
+
+def needs_signal(worker: dict, job: dict, signals: Signals) -> None:
+    """Share of the worker's needs (包吃住, 夫妻房, 长白班 …) the posting meets."""
+    needs = [n for n in (worker.get("needs") or []) if n]
+    if not needs:
+        return
+    met = [n for n in needs if need_met(n, job)]
+    signals.needs_met = met
+    signals.needs_missing = [n for n in needs if n not in met]
+    signals.needs = len(met) / len(needs)
+
+
+def stability_signal(job: dict, stability: dict | None, signals: Signals) -> None:
+    """Employer retention share (PLACEMENTS), neutral when unknown for this employer."""
+    if stability is None:
+        return
+    value = stability.get(job.get("employer_id"))
+    signals.stability = float(value) if value is not None else W.NEUTRAL
+
+
+def soft_signals(worker: dict, job: dict, hard: HardCheck, stability: dict | None = None) -> Signals:
+    """Every soft signal of a pair that passed ``check_hard`` (semantic is set later by the ranker)."""
+    signals = Signals(held_certificates=list(hard.held_certificates), warnings=list(hard.warnings))
+    occupation_signal(worker, job, signals)
+    signals.experience_phrase = experience_phrase(worker, job)
+    skill_signal(worker, job, signals)
+    city_signal(worker, job, signals)
+    salary_signal(worker, job, signals)
+    needs_signal(worker, job, signals)
+    stability_signal(job, stability, signals)
+    return signals

@@ -1,0 +1,99 @@
+"""The hybrid ranker: hard-filter the candidates, score what remains, sort, explain.
+
+Pure functions over records (dicts) and similarities; no database, no model. ``matching.service``
+gathers candidates and their embedding similarities and calls ``rank_jobs`` / ``rank_workers``.
+
+Semantic rescaling: m3e-small's cosine similarities are compressed (unrelated trades still ~0.67,
+near-synonyms ~0.93), so the raw value is never compared with a fixed threshold. Within one query's
+candidate pool (everything retrieved, before filtering) each similarity becomes a z-score, clipped to
+±``Z_CLIP`` and mapped to 0..1: "how much closer than the typical candidate". The pool is the
+reference so that filtering (say, a city search) does not change how close a job looks.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+
+from matching import weights as W
+from matching.features import HardCheck, Signals, check_hard, soft_signals
+from matching.reasons import reasons_for, warnings_for
+
+
+@dataclass
+class Scored:
+    """One ranked, feasible pair: the other side's record, its score (0..1) and why."""
+
+    record: dict
+    score: float
+    signals: Signals
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def semantic_scaler(pool: list[float]):
+    """A function mapping a raw similarity to 0..1 by its z-score within ``pool``."""
+    if len(pool) < 2:
+        return lambda _sim: W.NEUTRAL
+    mean = statistics.fmean(pool)
+    spread = statistics.pstdev(pool)
+    if spread < 1e-6:
+        return lambda _sim: W.NEUTRAL
+
+    def scale(sim: float) -> float:
+        z = max(-W.Z_CLIP, min(W.Z_CLIP, (sim - mean) / spread))
+        return (z + W.Z_CLIP) / (2 * W.Z_CLIP)
+
+    return scale
+
+
+def combine(signals: Signals) -> float:
+    """Weighted mean of the soft signals minus the penalty for unverifiable requirements, in 0..1."""
+    values = signals.as_dict()
+    weights = W.soft_weights(with_stability="stability" in values)
+    total = sum(weights.values())
+    score = sum(weights[name] * values[name] for name in weights) / total
+    unverified = sum(1 for w in signals.warnings if "待核实" in w)
+    score -= W.PENALTY_UNVERIFIED * unverified
+    return max(0.0, min(1.0, score))
+
+
+def score_pair(worker: dict, job: dict, sim: float, scale, *, today: date | None = None,
+               stability: dict | None = None, hard: HardCheck | None = None) -> Scored | None:
+    """Score one pair, or ``None`` when a hard requirement is not met."""
+    hard = hard or check_hard(worker, job, today)
+    if not hard.ok:
+        return None
+    signals = soft_signals(worker, job, hard, stability)
+    signals.semantic_raw = float(sim)
+    signals.semantic = scale(float(sim))
+    return Scored(job, combine(signals), signals, reasons_for(job, signals), warnings_for(signals))
+
+
+def _sorted(items: list[Scored], key_id: str) -> list[Scored]:
+    return sorted(items, key=lambda s: (-round(s.score, 9), -s.signals.semantic_raw, s.record.get(key_id, 0)))
+
+
+def rank_jobs(worker: dict, candidates: list[tuple[dict, float]], *, today: date | None = None,
+              stability: dict | None = None, scale=None) -> list[Scored]:
+    """Rank candidate jobs ``[(job, similarity)]`` for a worker: feasible ones only, best first."""
+    scale = scale or semantic_scaler([sim for _job, sim in candidates])
+    out = []
+    for job, sim in candidates:
+        scored = score_pair(worker, job, sim, scale, today=today, stability=stability)
+        if scored is not None:
+            out.append(scored)
+    return _sorted(out, "id")
+
+
+def rank_workers(job: dict, candidates: list[tuple[dict, float]], *, today: date | None = None,
+                 scale=None) -> list[Scored]:
+    """Rank candidate workers ``[(worker, similarity)]`` for a job: only those who meet its requirements."""
+    scale = scale or semantic_scaler([sim for _worker, sim in candidates])
+    out = []
+    for worker, sim in candidates:
+        scored = score_pair(worker, job, sim, scale, today=today)
+        if scored is not None:
+            scored.record = worker
+            out.append(scored)
+    return _sorted(out, "id")

@@ -1,0 +1,319 @@
+"""Matching as the rest of Tongbang calls it: best jobs for a worker, best candidates for a job.
+
+``jobs_for_worker(db, worker_id, k)`` and ``candidates_for_job(db, job_id, k)`` return ``Match`` objects
+(best first, score 0..1, plain-Chinese reasons, staff warnings). Steps:
+
+1. candidates - the FAISS job index's nearest ``SEMANTIC_CANDIDATES`` postings to the worker's text,
+   plus the lexical channel (jieba + BM25, ``LEXICAL_CANDIDATES``) and the occupation-code channel
+   (open postings whose title classifies into one of the worker's desired occupations);
+   with seeker filters, also every open posting the filters admit (from SQL), so a filtered search
+   is never empty just because the nearest 300 were elsewhere;
+2. hard filter (``matching.features.check_hard``) - never violated;
+3. seeker filters as constraints (city, salary_floor, benefits, keywords);
+4. hybrid score and reasons (``matching.ranker``), sort, top ``k``.
+
+Records are read straight from the store's tables (one query per batch, lists decoded); the index and
+encoder belong to ``matching.index`` / ``matching.encoder``.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from matching import weights as W
+from matching.features import desired_occupations, job_occupations, need_met
+from matching.ranker import Scored, rank_jobs, rank_workers, semantic_scaler
+from matching.text import job_text, worker_text
+from models.db import loads_list
+
+_JOB_LISTS = ("required_certificates", "skills", "benefits")
+_WORKER_LISTS = ("skills", "certificates", "desired_cities", "needs")
+_WORKER_COLUMNS = ("id, external_id, name, birth_year, education, skills, certificates, experience, "
+                   "desired_jobs, desired_cities, expected_salary, needs, seeking, hukou_county")
+
+
+@dataclass
+class Match:
+    """One recommended job (for a worker) or candidate (for a job)."""
+
+    external_id: str
+    score: float
+    reasons: list[str]
+    warnings: list[str] = field(default_factory=list)
+    job_id: int | None = None
+    worker_id: int | None = None
+    title: str = ""            # job title (jobs) / desired jobs (candidates)
+    employer_name: str = ""
+    city: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    signals: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchFilters:
+    """A seeker's search: constraints on the candidate set; the fit ordering is kept."""
+
+    city: str | None = None
+    salary_floor: int | None = None
+    benefits: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, value) -> SearchFilters | None:
+        """Accept a ``SearchFilters``, a dict with those keys, or ``None``."""
+        if value is None or isinstance(value, SearchFilters):
+            return value
+        keywords = value.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = keywords.split()
+        benefits = value.get("benefits") or []
+        if isinstance(benefits, str):
+            benefits = [b for b in benefits.replace("，", ",").replace("、", ",").split(",") if b.strip()]
+        floor = value.get("salary_floor")
+        return cls(city=value.get("city") or None, salary_floor=int(floor) if floor else None,
+                   benefits=[b.strip() for b in benefits], keywords=[k.strip() for k in keywords if k.strip()])
+
+    def empty(self) -> bool:
+        return not (self.city or self.salary_floor or self.benefits or self.keywords)
+
+    def admits(self, job: dict) -> bool:
+        """Whether a posting satisfies every constraint of the search."""
+        if self.city and (job.get("city") or "") != self.city:
+            return False
+        if self.salary_floor:
+            top = job.get("salary_max") or job.get("salary_min")
+            if not top or top < self.salary_floor:
+                return False
+        if any(not need_met(b, job) for b in self.benefits):
+            return False
+        if self.keywords:
+            text = " ".join([job.get("title") or "", job.get("description") or "", job.get("employer_name") or "",
+                             " ".join(job.get("skills") or []), " ".join(job.get("benefits") or []),
+                             job.get("city") or "", job.get("district") or ""])
+            hits = sum(1 for kw in self.keywords if kw in text)
+            if hits < W.KEYWORD_MIN_SHARE * len(self.keywords):
+                return False
+        return True
+
+
+# --- records ------------------------------------------------------------------------------------------
+
+def _job_rows(db, where: str, params: tuple | list = ()) -> list[dict]:
+    cursor = db.execute(
+        "SELECT j.*, e.name AS employer_name FROM jobs j JOIN employers e ON e.id = j.employer_id "
+        f"WHERE {where}", tuple(params))
+    names = [d[0] for d in cursor.description]
+    out = []
+    for row in cursor.fetchall():
+        record = dict(zip(names, row))
+        for key in _JOB_LISTS:
+            record[key] = loads_list(record.get(key))
+        out.append(record)
+    return out
+
+
+def load_jobs(db, ids) -> dict[int, dict]:
+    """Jobs by database id (lists decoded, with ``employer_name``)."""
+    ids = [int(i) for i in ids]
+    out: dict[int, dict] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for record in _job_rows(db, f"j.id IN ({','.join('?' * len(chunk))})", chunk):
+            out[record["id"]] = record
+    return out
+
+
+def load_workers(db, ids) -> dict[int, dict]:
+    """Workers by database id: only the fields matching reads (never the ID number or phone)."""
+    ids = [int(i) for i in ids]
+    out: dict[int, dict] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        cursor = db.execute(f"SELECT {_WORKER_COLUMNS} FROM workers WHERE id IN ({','.join('?' * len(chunk))})",
+                            chunk)
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            record = dict(zip(names, row))
+            for key in _WORKER_LISTS:
+                record[key] = loads_list(record.get(key))
+            out[record["id"]] = record
+    return out
+
+
+# --- vectors and channels -----------------------------------------------------------------------------
+
+_vec_lock = threading.Lock()
+_vec_cache: dict[tuple[str, str], np.ndarray] = {}
+
+
+def encode(text: str) -> np.ndarray:
+    """The normalised embedding of one text (remembered in-process; INDEX's cache stores it on disk)."""
+    from matching.encoder import get_encoder
+
+    encoder = get_encoder()
+    key = (encoder.model_id, text)
+    with _vec_lock:
+        found = _vec_cache.get(key)
+    if found is not None:
+        return found
+    try:
+        from matching.cache import encode_cached  # INDEX: cache-aware encoding, when available
+
+        vec = np.asarray(encode_cached(encoder, [text])[0], dtype=np.float32)
+    except ImportError:
+        vec = np.asarray(encoder.encode([text])[0], dtype=np.float32)
+    with _vec_lock:
+        if len(_vec_cache) > 20_000:
+            _vec_cache.clear()
+        _vec_cache[key] = vec
+    return vec
+
+
+def _lexical_hits(db, text: str, n: int) -> list[tuple[int, float]]:
+    from matching.lexical import job_bm25
+
+    def corpus():
+        jobs = _job_rows(db, "j.status = 'open'")
+        return [j["id"] for j in jobs], [job_text(j) for j in jobs]
+
+    return job_bm25(db, corpus).search(text, n)
+
+
+_occ_cache: dict[tuple, dict[str, list[int]]] = {}
+
+
+def _occupation_hits(db, worker: dict, n: int) -> list[int]:
+    codes = [o.code for o in desired_occupations(worker)]
+    if not codes:
+        return []
+    key = (db.execute("PRAGMA database_list").fetchone()[2],
+           tuple(db.execute("SELECT COALESCE(MAX(rev), 0), COUNT(*) FROM jobs WHERE status = 'open'").fetchone()),
+           db.execute("SELECT COALESCE(MAX(rev), 0) FROM jobs").fetchone()[0])
+    by_code = _occ_cache.get(key)
+    if by_code is None:
+        by_code = {}
+        for job_id, title in db.execute("SELECT id, title FROM jobs WHERE status = 'open'"):
+            for occ in job_occupations({"title": title})[:1]:
+                by_code.setdefault(occ.code, []).append(job_id)
+        _occ_cache.clear()
+        _occ_cache[key] = by_code
+    out: list[int] = []
+    for code in codes:
+        out.extend(by_code.get(code, [])[:n])
+    return out[:n]
+
+
+def _filtered_job_ids(db, filters: SearchFilters, limit: int = 2000) -> list[int]:
+    where, params = ["status = 'open'"], []
+    if filters.city:
+        where.append("city = ?")
+        params.append(filters.city)
+    if filters.salary_floor:
+        where.append("COALESCE(salary_max, salary_min) >= ?")
+        params.append(filters.salary_floor)
+    rows = db.execute(f"SELECT id FROM jobs WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+                      (*params, limit)).fetchall()
+    return [r[0] for r in rows]
+
+
+def job_candidates(db, worker: dict, filters: SearchFilters | None = None, *,
+                   semantic_n: int = W.SEMANTIC_CANDIDATES, lexical: bool = True,
+                   occupation: bool = True) -> tuple[list[tuple[dict, float]], list[float]]:
+    """Candidate open jobs for a worker with their similarity, and the similarity pool for rescaling."""
+    from matching.index import get_job_index
+
+    text = worker_text(worker)
+    vec = encode(text)
+    hits = get_job_index(db).search(vec, semantic_n)
+    sims: dict[int, float] = {int(i): float(s) for i, s in hits}
+    pool = list(sims.values())
+    extra: list[int] = []
+    if lexical:
+        extra += [i for i, _ in _lexical_hits(db, text, W.LEXICAL_CANDIDATES)]
+    if occupation:
+        extra += _occupation_hits(db, worker, W.OCCUPATION_CANDIDATES)
+    if filters is not None and not filters.empty():
+        extra += _filtered_job_ids(db, filters)
+    extra = [i for i in dict.fromkeys(extra) if i not in sims]
+    jobs = load_jobs(db, list(sims) + extra)
+    if extra:
+        _fill_similarities(vec, [jobs[i] for i in extra if i in jobs], sims, pool)
+    return [(jobs[i], sims[i]) for i in sims if i in jobs and jobs[i].get("status") == "open"], pool
+
+
+def _fill_similarities(vec: np.ndarray, records: list[dict], sims: dict[int, float], pool: list[float],
+                       text_of=job_text) -> None:
+    """Exact similarities for candidates that came from another channel (vectors via the cache)."""
+    if not records:
+        return
+    from matching.encoder import get_encoder
+
+    texts = [text_of(r) for r in records]
+    try:
+        from matching.cache import encode_cached
+
+        vectors = np.asarray(encode_cached(get_encoder(), texts), dtype=np.float32)
+    except ImportError:
+        vectors = np.asarray(get_encoder().encode(texts), dtype=np.float32)
+    for record, value in zip(records, vectors @ vec):
+        sims[record["id"]] = float(value)
+    if not pool:
+        pool.extend(sims.values())
+
+
+def _job_match(scored: Scored) -> Match:
+    job = scored.record
+    return Match(external_id=job["external_id"], score=round(scored.score, 4), reasons=scored.reasons,
+                 warnings=scored.warnings, job_id=job["id"], title=job.get("title") or "",
+                 employer_name=job.get("employer_name") or "", city=job.get("city") or "",
+                 salary_min=job.get("salary_min"), salary_max=job.get("salary_max"),
+                 signals=scored.signals.as_dict())
+
+
+def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_job_ids=(),
+                    stability: dict | None = None, today: date | None = None) -> list[Match]:
+    """The ``k`` best open jobs the worker can take, best first, each with reasons.
+
+    ``filters`` (seeker search: city, salary_floor, benefits, keywords) constrain the list without
+    changing its order; ``exclude_job_ids`` are never returned (jobs the worker left);
+    ``stability`` maps employer_id -> retention share (0..1) and nudges towards employers who keep people.
+    """
+    worker = load_workers(db, [worker_id]).get(int(worker_id))
+    if worker is None:
+        return []
+    filters = SearchFilters.of(filters)
+    candidates, pool = job_candidates(db, worker, filters)
+    excluded = {int(i) for i in exclude_job_ids}
+    candidates = [(j, s) for j, s in candidates if j["id"] not in excluded
+                  and (filters is None or filters.admits(j))]
+    ranked = rank_jobs(worker, candidates, today=today, stability=stability, scale=semantic_scaler(pool))
+    return [_job_match(s) for s in ranked[:k]]
+
+
+def candidates_for_job(db, job_id: int, k: int = 10, *, today: date | None = None,
+                       semantic_n: int = W.SEMANTIC_CANDIDATES) -> list[Match]:
+    """The ``k`` best job-seeking workers who meet every hard requirement of the job, best first."""
+    from matching.index import get_worker_index
+
+    job = load_jobs(db, [job_id]).get(int(job_id))
+    if job is None or job.get("status") != "open":
+        return []
+    vec = encode(job_text(job))
+    hits = get_worker_index(db).search(vec, semantic_n)
+    sims = {int(i): float(s) for i, s in hits}
+    pool = list(sims.values())
+    workers = load_workers(db, list(sims))
+    candidates = [(workers[i], sims[i]) for i in sims if i in workers and workers[i].get("seeking", 1)]
+    ranked = rank_workers(job, candidates, today=today, scale=semantic_scaler(pool))
+    out = []
+    for scored in ranked[:k]:
+        worker = scored.record
+        out.append(Match(external_id=worker["external_id"], score=round(scored.score, 4), reasons=scored.reasons,
+                         warnings=scored.warnings, job_id=job["id"], worker_id=worker["id"],
+                         title=worker.get("desired_jobs") or "", city=job.get("city") or "",
+                         signals=scored.signals.as_dict()))
+    return out

@@ -1,0 +1,90 @@
+"""Every number behind the ranking, in one place, each with the reason it has the value it has.
+
+The score of a feasible (worker, job) pair is a weighted mean of soft signals, each in 0..1:
+
+    score = sum(w_i * s_i) / sum(w_i)   - penalties for unverifiable requirements
+
+so the weights below are relative. Hard requirements (open job, certificates, age, education) are
+not weighted at all: they are filters in ``matching.features`` and can never be traded for score.
+Gender is never a signal. Values were set on the dev set in ``data/eval/`` *after* its labels were
+written (``scripts/bench_matching_quality.py`` prints the effect).
+"""
+from __future__ import annotations
+
+# --- candidate generation -----------------------------------------------------------------------------
+# How many nearest postings the FAISS channel returns before filtering. Hard filters remove a share of
+# them (certificates, age) and preferences re-order the rest, so we need several times k; 300 covers
+# every posting of one trade in a city-sized market and costs < 2 ms on a flat index of 100k.
+SEMANTIC_CANDIDATES = 300
+# The lexical (jieba + BM25) channel: adds postings that share rare words (二保焊, N1, 扎钢筋) with the
+# worker even when the embedding ranks them low - m3e-small misses some trade jargon.
+LEXICAL_CANDIDATES = 100
+# The occupation-code channel: every open posting whose title classifies into one of the worker's
+# desired occupation codes, capped so a very common code (普工) cannot flood the candidate set.
+OCCUPATION_CANDIDATES = 200
+
+# --- soft signals (relative weights) ------------------------------------------------------------------
+# Meaning of the whole text (desired jobs + experience vs title + description). The broadest signal,
+# and the one that understands 会烧电焊 ~ 焊工; but m3e-small's scale is compressed (unrelated trades
+# still score ~0.67), so it is rescaled within the candidate set before weighting (see ranker).
+W_SEMANTIC = 0.30
+# Occupation agreement via 职业分类大典 codes: the sharpest "same kind of work" signal when the
+# classifier is confident; a job in the worker's desired occupation is what users judge first.
+W_OCCUPATION = 0.25
+# Skills the posting prefers that the worker has (in skills, certificates or experience words).
+W_SKILLS = 0.10
+# Desired city: a preference, not a filter. Weighted enough that, among jobs of the same trade, the
+# one in the city the worker asked for comes first, but not enough to lift another trade above it.
+W_CITY = 0.15
+# Salary against expectation: people leave jobs that pay below what they asked for.
+W_SALARY = 0.10
+# Needs against benefits (包吃住, 夫妻房, 长白班): decisive for migrant workers, but a preference.
+W_NEEDS = 0.07
+# Employer stability (share of placed workers still employed at 3 months, from PLACEMENTS): a small
+# nudge towards employers who keep their people; only applied when the caller passes it.
+W_STABILITY = 0.03
+
+# --- how each signal is graded --------------------------------------------------------------------------
+# Occupation: same code as a desired occupation = 1; same family (e.g. 电焊工 vs 气焊工) = this much;
+# matches only something in the experience text (did it before, did not ask for it) = EXPERIENCE.
+OCCUPATION_SAME_FAMILY = 0.55
+OCCUPATION_FROM_EXPERIENCE = 0.6
+# How many occupation codes to take from the classifier for a text, and the minimum classifier score
+# for a code to count (below it the classifier is guessing).
+OCCUPATION_TOP_K = 3
+OCCUPATION_MIN_SCORE = 0.0
+
+# Salary: job pays at least the expectation at its lower bound = 1; only its upper bound reaches the
+# expectation = PARTIAL; below = falls linearly to 0 at SALARY_FLOOR_RATIO of the expectation.
+SALARY_PARTIAL = 0.7
+SALARY_FLOOR_RATIO = 0.7
+# Signals with no data on one side (no expectation, no needs, no desired cities, no stability figure)
+# are neutral rather than 0 or 1, so missing data neither helps nor hurts.
+NEUTRAL = 0.5
+
+# Semantic rescaling: z-score of the similarity within the candidate set, clipped to +-Z_CLIP and
+# mapped to 0..1. z-scoring (not min-max) keeps one outlier from squashing everyone else.
+Z_CLIP = 2.0
+
+# Missing data to check a hard requirement (no birth year when the job has an age range, no education
+# when it has a minimum): the job is kept and flagged for staff, with this score penalty so that
+# verified fits of the same quality come first.
+PENALTY_UNVERIFIED = 0.05
+
+# Seeker keyword filter: the share of keywords that must appear in the posting (1.0 = all of them).
+KEYWORD_MIN_SHARE = 1.0
+
+
+def soft_weights(with_stability: bool) -> dict[str, float]:
+    """The weight of each soft signal by name (stability only when the caller supplies it)."""
+    weights = {
+        "semantic": W_SEMANTIC,
+        "occupation": W_OCCUPATION,
+        "skills": W_SKILLS,
+        "city": W_CITY,
+        "salary": W_SALARY,
+        "needs": W_NEEDS,
+    }
+    if with_stability:
+        weights["stability"] = W_STABILITY
+    return weights
