@@ -128,7 +128,7 @@ _EDITABLE = tuple(f for f in JobInSchema().fields if f != "external_id")
 
 
 @bp.patch("/jobs/<external_id>")
-@doc("修改岗位", tags=("jobs",), body=JobInSchema, response=JobSchema, errors=(403, 404),
+@doc("修改岗位", tags=("jobs",), body=JobInSchema(partial=True), response=JobSchema, errors=(403, 404),
      description="只需提交要修改的字段；编号和用人单位不可修改。")
 def jobs_update(external_id: str):
     """Partial update by the posting's employer or staff; validated again as a whole."""
@@ -136,7 +136,7 @@ def jobs_update(external_id: str):
 
     user = current_user()
     job = editable_job_or_error(external_id, user)
-    payload = load_body(JobInSchema(), partial=True)
+    payload = load_body(JobInSchema(partial=True))
     if payload.get("external_id", external_id) != external_id:
         raise ApiError(422, "编号不可修改。", field="external_id")
     if payload.get("employer_name") not in (None, job.get("employer_name")):

@@ -27,10 +27,13 @@ ERROR_STATUSES = {
 
 
 def doc(summary: str, *, tags: tuple[str, ...] = (), query: type[Schema] | None = None,
-        body: type[Schema] | None = None, response: type[Schema] | None = None, many: bool = False,
+        body: type[Schema] | Schema | None = None, response: type[Schema] | None = None, many: bool = False,
         paged: bool = False, status: int = 200, errors: tuple[int, ...] = (),
         public: bool = False, description: str = "") -> Callable:
-    """Declare a view's contract for the OpenAPI document (the view itself uses the same schemas)."""
+    """Declare a view's contract for the OpenAPI document (the view itself uses the same schemas).
+
+    ``body`` may be a schema instance, e.g. ``WorkerInSchema(partial=True)`` for a PATCH.
+    """
 
     def decorator(view: Callable) -> Callable:
         view.api_doc = {  # type: ignore[attr-defined]
@@ -70,11 +73,15 @@ def envelope_schema(schema: type[Schema], *, many: bool = False, paged: bool = F
     return _envelope(schema, "paged" if paged else "list" if many else "one")
 
 
+def _methods(rule: Any) -> list[str]:
+    return sorted(m for m in (rule.methods or ()) if m not in {"HEAD", "OPTIONS"})
+
+
 def _operation(rule: Any, method: str, view: Callable) -> dict:
     info = getattr(view, "api_doc", None) or {}
     op: dict[str, Any] = {
         "summary": info.get("summary") or (view.__doc__ or "").strip().split("\n")[0],
-        "operationId": f"{rule.endpoint.removeprefix('api.')}_{method}",
+        "operationId": rule.endpoint.removeprefix("api.") + ("" if len(_methods(rule)) == 1 else f"_{method.lower()}"),
     }
     if info.get("description") or view.__doc__:
         op["description"] = info.get("description") or (view.__doc__ or "").strip()
@@ -112,13 +119,22 @@ def _operation(rule: Any, method: str, view: Callable) -> dict:
     return op
 
 
+def schema_name(schema: type[Schema] | Schema) -> str:
+    """Component name: the class name without ``Schema``; ``...Patch`` for a partial (PATCH) body."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Patch"
+    return name
+
+
 def build_spec(app: Flask) -> dict:
     """Build the OpenAPI document for every ``api.*`` route of ``app``."""
     spec = APISpec(
         title="Tongbang 通帮 API",
         version=API_VERSION,
         openapi_version="3.0.3",
-        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        plugins=[FlaskPlugin(), MarshmallowPlugin(schema_name_resolver=schema_name)],
         info={"description": "就业帮扶直通车的 JSON 接口。认证：Authorization: Bearer <API 令牌>。"
                              "错误格式：{\"error\": {\"code\", \"message\", \"field\"}}。"},
         security=[{"bearerAuth": []}],
@@ -131,8 +147,7 @@ def build_spec(app: Flask) -> dict:
         view = app.view_functions[rule.endpoint]
         if getattr(view, "api_hidden", False):
             continue
-        methods = sorted(m for m in (rule.methods or ()) if m not in {"HEAD", "OPTIONS"})
-        operations = {m.lower(): _operation(rule, m, view) for m in methods}
+        operations = {m.lower(): _operation(rule, m, view) for m in _methods(rule)}
         with app.app_context():
             spec.path(view=view, operations=operations, app=app)
     return spec.to_dict()

@@ -147,7 +147,7 @@ _EDITABLE = tuple(f for f in WorkerInSchema().fields if f != "external_id")
 
 @bp.patch("/workers/<external_id>")
 @roles_required("staff", "admin")
-@doc("修改求职者（工作人员）", tags=("workers",), body=WorkerInSchema, response=WorkerSchema,
+@doc("修改求职者（工作人员）", tags=("workers",), body=WorkerInSchema(partial=True), response=WorkerSchema,
      errors=(403, 404), description="只需提交要修改的字段；编号不可修改。")
 def workers_update(external_id: str):
     """Partial update: the stored record merged with the body, validated again as a whole."""
@@ -157,7 +157,7 @@ def workers_update(external_id: str):
     worker = worker_or_404(external_id)
     if not permissions.can_edit_worker(user, worker):
         raise ApiError(404, "找不到该求职者。")
-    payload = load_body(WorkerInSchema(), partial=True)
+    payload = load_body(WorkerInSchema(partial=True))
     if payload.get("external_id", external_id) != external_id:
         raise ApiError(422, "编号不可修改。", field="external_id")
     merged = {f: worker.get(f) for f in _EDITABLE if worker.get(f) not in (None, "")}
