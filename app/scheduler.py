@@ -12,7 +12,8 @@ date for daily jobs, the year for the annual report. A process claims a run with
 the work, so two schedulers (two gunicorn workers, two servers on one database) never both run it.
 A run that fails is recorded with its error and logged, and claimed again after ``RETRY_DELAY`` (up to
 ``MAX_ATTEMPTS``); a run whose process died is claimed again once its lease (``LEASE``) expires.
-A ``tick`` every few minutes catches up runs missed while no process was up, and retries failures; a
+A ``tick`` every few minutes catches up runs missed while no process was up, retries failed runs and
+failed message deliveries; a
 ``scheduler_locks`` row (lease-based leader lock) keeps two ticks from overlapping.
 
 Time is injectable: every function takes ``clock`` (a callable returning an aware datetime), default
@@ -256,6 +257,9 @@ def tick(db: sqlite_utils.Database, *, clock: Clock | None = None, owner: str | 
         for spec in JOBS.values():
             if spec.is_due(clock()):
                 results.append(run_job(db, spec.name, clock=clock, owner=owner))
+        from models.notifier import retry_failed
+
+        retry_failed(db)  # messages whose SMS/WeChat delivery failed are tried again, never dropped
         return [r for r in results if r.status != "skipped"]
     finally:
         release_lock(db, "tick", owner)

@@ -187,3 +187,33 @@ def test_period_names():
     assert sched.JOBS["followup_reminders"].period(at(2026, 3, 2, 7, 30)) == "2026-03-02"
     assert not spec.is_due(at(2026, 11, 30, 23, 59)) and spec.is_due(at(2026, 12, 1, 6, 0))
     assert date(2026, 3, 2) == at(2026, 3, 2, 0, 0).date()
+
+
+def test_notifier_sender_failure_is_recorded_and_retried(db, monkeypatch):
+    from models import notifier
+
+    class FlakySms:
+        channel = "sms"
+
+        def __init__(self):
+            self.sent, self.fail = [], True
+
+        def send(self, message, recipient):
+            if self.fail:
+                raise ConnectionError("网关超时")
+            self.sent.append((message.subject, recipient and recipient["username"]))
+
+    sms = FlakySms()
+    monkeypatch.setitem(notifier._SENDERS, "sms", sms)
+    monkeypatch.setenv("TONGBANG_NOTIFY_CHANNELS", "sms")
+    staff = make_user(db, "staff_sms", "staff")
+    msg = notifier.Message("今日回访 3 人", "甲、乙、丙", user_id=staff, dedupe_key="k1")
+    outbox_id = notifier.notify(db, msg)
+    assert notifier.notify(db, msg) is None                      # same dedupe key: not queued twice
+    row = db.execute("SELECT status, attempts, error FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+    assert row[0] == "failed" and row[1] == 1 and "网关超时" in row[2]
+    sms.fail = False
+    sched.tick(db, clock=fixed(at(2026, 3, 2, 1, 0)))            # before any job is due: only retries
+    assert db.execute("SELECT status, attempts FROM outbox WHERE id = ?", (outbox_id,)).fetchone() == ("sent", 2)
+    assert sms.sent == [("今日回访 3 人", "staff_sms")]
+    assert [m["subject"] for m in notifier.inbox(db, staff)] == ["今日回访 3 人"]
