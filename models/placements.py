@@ -444,7 +444,10 @@ def seed_demo_history(db: sqlite_utils.Database, today: date | None = None, *, c
     and at-risk workers (said they might leave, low satisfaction, repeated short jobs, an employer that
     keeps few people). Does nothing when placements already exist (so ``demo load`` can run twice).
     """
-    today = today or date.today()
+    if today is None:
+        from models.clock import today as clock_today
+
+        today = clock_today()
     if db.execute("SELECT COUNT(*) FROM placements").fetchone()[0]:
         return 0
     rng = random.Random(seed)
