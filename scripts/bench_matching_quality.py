@@ -181,10 +181,9 @@ def ranked_in_memory(workers, jobs, sims, today) -> dict[str, list[str]]:
     return out
 
 
-def tongbang_service(workers, jobs, today) -> tuple[dict[str, list[str]], dict]:
-    """The real pipeline: import the ledgers into a temp instance, index, match through the service."""
-    folder = tempfile.mkdtemp(prefix="tongbang-eval-")
-    os.environ["TONGBANG_DATA_DIR"] = folder
+def load_instance(folder: str | None = None):
+    """A fresh instance in ``folder`` (a new temp folder by default) with the dev set imported."""
+    os.environ["TONGBANG_DATA_DIR"] = folder or tempfile.mkdtemp(prefix="tongbang-eval-")
     from models.ledger import import_file
 
     from models.db import connect
@@ -194,13 +193,23 @@ def tongbang_service(workers, jobs, today) -> tuple[dict[str, list[str]], dict]:
     for kind in ("workers", "jobs"):
         result = import_file(db, kind, EVAL_DIR / f"{kind}.jsonl", progress=False)
         info[kind] = (result.added, result.rejected, list(result.rejections)[:5])
+    return db, info
+
+
+def service_results(db, workers, today) -> dict[str, list[str]]:
+    """Each dev-set worker's top 10 through ``matching.service.jobs_for_worker``."""
     from matching.service import jobs_for_worker
 
     ids = dict(db.execute("SELECT external_id, id FROM workers").fetchall())
-    out, started = {}, time.perf_counter()
-    for w in workers:
-        matches = jobs_for_worker(db, ids[w["external_id"]], K, today=today)
-        out[w["external_id"]] = [m.external_id for m in matches]
+    return {w["external_id"]: [m.external_id for m in jobs_for_worker(db, ids[w["external_id"]], K, today=today)]
+            for w in workers if w["external_id"] in ids}
+
+
+def tongbang_service(workers, jobs, today) -> tuple[dict[str, list[str]], dict]:
+    """The real pipeline: import the ledgers into a temp instance, index, match through the service."""
+    db, info = load_instance()
+    started = time.perf_counter()
+    out = service_results(db, workers, today)
     info["seconds"] = time.perf_counter() - started
     return out, info
 
