@@ -22,7 +22,7 @@ from flask import (
 from app.database import get_db
 from models import permissions
 from models.clock import today as clock_today
-from models.follow_ups import CHANNELS, due_queue, record_follow_up
+from models.follow_ups import CHANNELS, due_queue, recently_left, record_follow_up
 from models.notifier import inbox, mark_done
 from models.pii import mask_phone
 from models.placements import (
@@ -133,6 +133,7 @@ def queue(db):
         overdue=sum(1 for i in items if i.bucket == "overdue"),
         due_today=sum(1 for i in items if i.bucket == "today"),
         messages=inbox(db, user_id()),
+        left=recently_left(db, today, staff_scope()),
     )
 
 

@@ -122,6 +122,22 @@ def due_queue(db: sqlite_utils.Database, today: date, scope: Scope | None = None
     return items
 
 
+def recently_left(db: sqlite_utils.Database, today: date, scope: Scope | None = None, *, days: int = 30
+                  ) -> list[dict]:
+    """Placements ended in the last ``days`` whose worker is back in the "needs a job" queue (newest first),
+    so staff can offer fresh matches."""
+    scope = scope or Scope()
+    where, params = scope.sql()
+    cur = db.execute(
+        "SELECT p.id, p.worker_id, w.name AS worker_name, p.employer_name, p.title, p.end_date, p.leave_reason"
+        " FROM placements p JOIN workers w ON w.id = p.worker_id"
+        f" WHERE p.status = '离职' AND w.seeking = 1 AND p.end_date >= ? AND {where}"
+        " ORDER BY p.end_date DESC, p.id DESC",
+        [(today - timedelta(days=days)).isoformat(), *params])
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
 def follow_ups_done(db: sqlite_utils.Database, start: date, end: date) -> int:
     """How many follow-ups were recorded with a date in [start, end]."""
     return db.execute("SELECT COUNT(*) FROM follow_ups WHERE date BETWEEN ? AND ?",
@@ -134,4 +150,5 @@ def _today() -> date:
     return today()
 
 
-__all__ = ["CHANNELS", "QueueItem", "due_queue", "follow_ups_done", "placement_state", "record_follow_up"]
+__all__ = ["CHANNELS", "QueueItem", "due_queue", "follow_ups_done", "placement_state", "recently_left",
+           "record_follow_up"]

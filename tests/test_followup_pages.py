@@ -119,6 +119,8 @@ def test_leaving_from_detail_requeues_and_shows_rematch(web_app, world):
         assert db.execute("SELECT seeking FROM workers WHERE id = ?", (world["gansu"],)).fetchone()[0] == 1
     page = client.get(url).get_data(as_text=True)
     assert "重新推荐岗位" in page and "已回到求职队列" in page and "工资低于预期" in page
+    queue = client.get("/staff/followups/").get_data(as_text=True)
+    assert "离职待重新推荐" in queue and "工资低于预期" in queue
 
 
 @freeze_time(TODAY)
