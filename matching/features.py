@@ -62,6 +62,7 @@ class HardCheck:
     failures: list[str] = field(default_factory=list)   # why not (Chinese), for staff and tests
     warnings: list[str] = field(default_factory=list)   # could not verify: shown to staff
     held_certificates: list[str] = field(default_factory=list)  # required certificates the worker holds
+    held_as: list[str] = field(default_factory=list)  # the same, as said to the worker (canonical names)
 
 
 def age_in_year(birth_year: int | None, today: date) -> int | None:
@@ -93,12 +94,14 @@ def check_hard(worker: dict, job: dict, today: date | None = None) -> HardCheck:
     failures: list[str] = []
     warnings: list[str] = []
     held: list[str] = []
+    held_as: list[str] = []
     if (job.get("status") or OPEN) != OPEN:
         failures.append("岗位已停止招聘")
     certs = list(worker.get("certificates") or [])
     for required in job.get("required_certificates") or []:
         if holds_certificate(certs, required):
             held.append(required)
+            held_as.append(_held_label(certs, required))
         else:
             failures.append(f"缺少必备证书：{required}")
     age_min, age_max = job.get("age_min"), job.get("age_max")
@@ -118,7 +121,21 @@ def check_hard(worker: dict, job: dict, today: date | None = None) -> HardCheck:
                 warnings.append(f"未填写学历，学历要求（{job['education_min']}及以上）待核实")
             elif have < need:
                 failures.append(f"学历低于{job['education_min']}")
-    return HardCheck(not failures, failures, warnings, held)
+    return HardCheck(not failures, failures, warnings, held, held_as)
+
+
+def _held_label(certs: list[str], required: str) -> str:
+    """How to say which certificate meets a requirement: the canonical name, or the higher one held."""
+    from models.certificates import holds_certificate, normalise_certificate
+
+    canon = normalise_certificate(required)
+    for cert in certs:
+        if normalise_certificate(cert) == canon:
+            return canon
+    for cert in certs:
+        if holds_certificate([cert], required):
+            return f"{normalise_certificate(cert)}（可代替{canon}）"
+    return canon
 
 
 # --- soft signals ---------------------------------------------------------------------------------------
@@ -194,9 +211,16 @@ _GENERIC = {"工作", "师傅", "员工", "招聘", "长期", "普工", "工人"
             "年以", "熟练", "优先", "岗位", "做过", "干过", "几年", "一年", "两年", "三年", "多年"}
 
 
+def experience_clauses(text: str | None) -> list[str]:
+    """Split 工作经历 into clauses, keeping lists inside one clause (二保焊、手工焊都会)."""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"[，,。；;\n！!？?]+", text) if p.strip()]
+
+
 def experience_phrase(worker: dict, job: dict) -> str | None:
-    """The phrase of the worker's experience that best matches the posting, to quote in a reason."""
-    phrases = split_phrases(worker.get("experience"))
+    """The clause of the worker's experience that best matches the posting, to quote in a reason."""
+    phrases = experience_clauses(worker.get("experience"))
     if not phrases:
         return None
     target = _bigrams((job.get("title") or "") + "".join(job.get("skills") or [])) - _GENERIC
@@ -358,7 +382,7 @@ def stability_signal(job: dict, stability: dict | None, signals: Signals) -> Non
 
 def soft_signals(worker: dict, job: dict, hard: HardCheck, stability: dict | None = None) -> Signals:
     """Every soft signal of a pair that passed ``check_hard`` (semantic is set later by the ranker)."""
-    signals = Signals(held_certificates=list(hard.held_certificates), warnings=list(hard.warnings))
+    signals = Signals(held_certificates=list(hard.held_as or hard.held_certificates), warnings=list(hard.warnings))
     occupation_signal(worker, job, signals)
     signals.experience_phrase = experience_phrase(worker, job)
     skill_signal(worker, job, signals)

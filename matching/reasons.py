@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from matching.features import Signals
 
-_ALREADY_VERB = ("做过", "干过", "当过", "开过", "在", "会", "有", "从事", "曾")
+_SAYS_SO = ("过", "做", "干", "会", "当", "开", "在", "有", "从事", "曾", "年")
 
 
 def salary_range(job: dict) -> str:
@@ -25,7 +25,7 @@ def salary_range(job: dict) -> str:
 def experience_reason(phrase: str) -> str:
     """'钢结构焊接' -> '做过钢结构焊接'; a phrase that already says so is quoted as written."""
     phrase = phrase.strip()
-    if phrase.startswith(_ALREADY_VERB) or "过" in phrase[:4]:
+    if any(word in phrase for word in _SAYS_SO):
         return phrase
     return f"做过{phrase}"
 

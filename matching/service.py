@@ -265,10 +265,10 @@ def _fill_similarities(vec: np.ndarray, records: list[dict], sims: dict[int, flo
         pool.extend(sims.values())
 
 
-def _job_match(scored: Scored) -> Match:
+def _job_match(scored: Scored, worker_id: int) -> Match:
     job = scored.record
     return Match(external_id=job["external_id"], score=round(scored.score, 4), reasons=scored.reasons,
-                 warnings=scored.warnings, job_id=job["id"], title=job.get("title") or "",
+                 warnings=scored.warnings, job_id=job["id"], worker_id=worker_id, title=job.get("title") or "",
                  employer_name=job.get("employer_name") or "", city=job.get("city") or "",
                  salary_min=job.get("salary_min"), salary_max=job.get("salary_max"),
                  signals=scored.signals.as_dict())
@@ -291,7 +291,7 @@ def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_jo
     candidates = [(j, s) for j, s in candidates if j["id"] not in excluded
                   and (filters is None or filters.admits(j))]
     ranked = rank_jobs(worker, candidates, today=today, stability=stability, scale=semantic_scaler(pool))
-    return [_job_match(s) for s in ranked[:k]]
+    return [_job_match(s, worker["id"]) for s in ranked[:k]]
 
 
 def candidates_for_job(db, job_id: int, k: int = 10, *, today: date | None = None,

@@ -215,9 +215,9 @@ def tongbang_service(workers, jobs, today) -> tuple[dict[str, list[str]], dict]:
 
 
 def print_table(rows: list[tuple[str, dict]]) -> None:
-    print(f"{'system':<44}{'NDCG@10':>9}{'R@10(g2)':>10}{'MRR':>8}{'violations':>12}")
+    print(f"{'system':<50}{'NDCG@10':>9}{'R@10(g2)':>10}{'MRR':>8}{'violations':>12}")
     for name, m in rows:
-        print(f"{name:<44}{m['ndcg@10']:>9.3f}{m['recall@10']:>10.3f}{m['mrr']:>8.3f}{m['violations']:>12d}")
+        print(f"{name:<50}{m['ndcg@10']:>9.3f}{m['recall@10']:>10.3f}{m['mrr']:>8.3f}{m['violations']:>12d}")
 
 
 def channel_recall(workers, jobs, labels, sims, n: int) -> None:
