@@ -381,10 +381,12 @@ def stability_signal(job: dict, stability: dict | None, signals: Signals) -> Non
 
 
 def soft_signals(worker: dict, job: dict, hard: HardCheck, stability: dict | None = None) -> Signals:
-    """Every soft signal of a pair that passed ``check_hard`` (semantic is set later by the ranker)."""
+    """Every soft signal of a pair that passed ``check_hard`` (semantic is set later by the ranker).
+
+    The quoted experience phrase is evidence for reasons only; the ranker finds it for the top ``k``.
+    """
     signals = Signals(held_certificates=list(hard.held_as or hard.held_certificates), warnings=list(hard.warnings))
     occupation_signal(worker, job, signals)
-    signals.experience_phrase = experience_phrase(worker, job)
     skill_signal(worker, job, signals)
     city_signal(worker, job, signals)
     salary_signal(worker, job, signals)

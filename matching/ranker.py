@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from matching import weights as W
-from matching.features import HardCheck, Signals, check_hard, soft_signals
+from matching.features import HardCheck, Signals, check_hard, experience_phrase, soft_signals
 from matching.reasons import reasons_for, warnings_for
 
 
@@ -67,7 +67,15 @@ def score_pair(worker: dict, job: dict, sim: float, scale, *, today: date | None
     signals = soft_signals(worker, job, hard, stability)
     signals.semantic_raw = float(sim)
     signals.semantic = scale(float(sim))
-    return Scored(job, combine(signals), signals, reasons_for(job, signals), warnings_for(signals))
+    return Scored(job, combine(signals), signals)
+
+
+def explain(worker: dict, job: dict, scored: Scored) -> Scored:
+    """Fill in the reasons (for the worker) and warnings (for staff) of a scored pair."""
+    scored.signals.experience_phrase = experience_phrase(worker, job)
+    scored.reasons = reasons_for(job, scored.signals)
+    scored.warnings = warnings_for(scored.signals)
+    return scored
 
 
 def _sorted(items: list[Scored], key_id: str) -> list[Scored]:
@@ -75,19 +83,25 @@ def _sorted(items: list[Scored], key_id: str) -> list[Scored]:
 
 
 def rank_jobs(worker: dict, candidates: list[tuple[dict, float]], *, today: date | None = None,
-              stability: dict | None = None, scale=None) -> list[Scored]:
-    """Rank candidate jobs ``[(job, similarity)]`` for a worker: feasible ones only, best first."""
+              stability: dict | None = None, scale=None, explain_top: int | None = None) -> list[Scored]:
+    """Rank candidate jobs ``[(job, similarity)]`` for a worker: feasible ones only, best first.
+
+    Reasons are written for the first ``explain_top`` results (all when ``None``).
+    """
     scale = scale or semantic_scaler([sim for _job, sim in candidates])
     out = []
     for job, sim in candidates:
         scored = score_pair(worker, job, sim, scale, today=today, stability=stability)
         if scored is not None:
             out.append(scored)
-    return _sorted(out, "id")
+    ranked = _sorted(out, "id")
+    for scored in ranked[:explain_top]:
+        explain(worker, scored.record, scored)
+    return ranked
 
 
 def rank_workers(job: dict, candidates: list[tuple[dict, float]], *, today: date | None = None,
-                 scale=None) -> list[Scored]:
+                 scale=None, explain_top: int | None = None) -> list[Scored]:
     """Rank candidate workers ``[(worker, similarity)]`` for a job: only those who meet its requirements."""
     scale = scale or semantic_scaler([sim for _worker, sim in candidates])
     out = []
@@ -96,4 +110,7 @@ def rank_workers(job: dict, candidates: list[tuple[dict, float]], *, today: date
         if scored is not None:
             scored.record = worker
             out.append(scored)
-    return _sorted(out, "id")
+    ranked = _sorted(out, "id")
+    for scored in ranked[:explain_top]:
+        explain(worker=scored.record, job=job, scored=scored)
+    return ranked

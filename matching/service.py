@@ -183,12 +183,13 @@ def _lexical_hits(db, text: str, n: int) -> list[tuple[int, float]]:
     return job_bm25(db, corpus).search(text, n)
 
 
-_occ_cache: dict[tuple, dict[str, list[int]]] = {}
+_occ_cache: dict[tuple, dict[str, list[tuple[int, str]]]] = {}
 
 
 def _occupation_hits(db, worker: dict, n: int) -> list[int]:
+    """Open postings in the worker's desired occupations, those in a desired city first."""
     codes = [o.code for o in desired_occupations(worker)]
-    if not codes:
+    if not codes or n <= 0:
         return []
     key = (db.execute("PRAGMA database_list").fetchone()[2],
            tuple(db.execute("SELECT COALESCE(MAX(rev), 0), COUNT(*) FROM jobs WHERE status = 'open'").fetchone()),
@@ -196,15 +197,15 @@ def _occupation_hits(db, worker: dict, n: int) -> list[int]:
     by_code = _occ_cache.get(key)
     if by_code is None:
         by_code = {}
-        for job_id, title in db.execute("SELECT id, title FROM jobs WHERE status = 'open'"):
+        for job_id, title, city in db.execute("SELECT id, title, city FROM jobs WHERE status = 'open'"):
             for occ in job_occupations({"title": title})[:1]:
-                by_code.setdefault(occ.code, []).append(job_id)
+                by_code.setdefault(occ.code, []).append((job_id, city or ""))
         _occ_cache.clear()
         _occ_cache[key] = by_code
-    out: list[int] = []
-    for code in codes:
-        out.extend(by_code.get(code, [])[:n])
-    return out[:n]
+    cities = set(worker.get("desired_cities") or [])
+    found = [item for code in codes for item in by_code.get(code, [])]
+    found.sort(key=lambda item: (item[1] not in cities, -item[0]))   # desired cities first, newest first
+    return [job_id for job_id, _city in found[:n]]
 
 
 def _filtered_job_ids(db, filters: SearchFilters, limit: int = 2000) -> list[int]:
@@ -232,7 +233,7 @@ def job_candidates(db, worker: dict, filters: SearchFilters | None = None, *,
     sims: dict[int, float] = {int(i): float(s) for i, s in hits}
     pool = list(sims.values())
     extra: list[int] = []
-    if lexical:
+    if lexical and W.LEXICAL_CANDIDATES > 0:
         extra += [i for i, _ in _lexical_hits(db, text, W.LEXICAL_CANDIDATES)]
     if occupation:
         extra += _occupation_hits(db, worker, W.OCCUPATION_CANDIDATES)
@@ -290,7 +291,8 @@ def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_jo
     excluded = {int(i) for i in exclude_job_ids}
     candidates = [(j, s) for j, s in candidates if j["id"] not in excluded
                   and (filters is None or filters.admits(j))]
-    ranked = rank_jobs(worker, candidates, today=today, stability=stability, scale=semantic_scaler(pool))
+    ranked = rank_jobs(worker, candidates, today=today, stability=stability, scale=semantic_scaler(pool),
+                       explain_top=k)
     return [_job_match(s, worker["id"]) for s in ranked[:k]]
 
 
@@ -308,7 +310,7 @@ def candidates_for_job(db, job_id: int, k: int = 10, *, today: date | None = Non
     pool = list(sims.values())
     workers = load_workers(db, list(sims))
     candidates = [(workers[i], sims[i]) for i in sims if i in workers and workers[i].get("seeking", 1)]
-    ranked = rank_workers(job, candidates, today=today, scale=semantic_scaler(pool))
+    ranked = rank_workers(job, candidates, today=today, scale=semantic_scaler(pool), explain_top=k)
     out = []
     for scored in ranked[:k]:
         worker = scored.record

@@ -16,11 +16,16 @@ from __future__ import annotations
 # them (certificates, age) and preferences re-order the rest, so we need several times k; 300 covers
 # every posting of one trade in a city-sized market and costs < 2 ms on a flat index of 100k.
 SEMANTIC_CANDIDATES = 300
-# The lexical (jieba + BM25) channel: adds postings that share rare words (二保焊, N1, 扎钢筋) with the
-# worker even when the embedding ranks them low - m3e-small misses some trade jargon.
-LEXICAL_CANDIDATES = 100
-# The occupation-code channel: every open posting whose title classifies into one of the worker's
-# desired occupation codes, capped so a very common code (普工) cannot flood the candidate set.
+# The lexical (jieba + BM25) channel: postings that share rare words (二保焊, N1, 扎钢筋) with the worker.
+# Off (0) by default: on the dev set it adds nothing once the semantic channel returns >= 10 postings
+# (grade-2 candidate recall 1.000 with or without it; +0.012 only when cut to 5), while a BM25 index over
+# 100k postings must be rebuilt (jieba over every posting) whenever one changes. ``bench --channels``.
+LEXICAL_CANDIDATES = 0
+# The occupation-code channel: open postings whose title classifies into one of the worker's desired
+# occupation codes, those in the worker's desired cities first, capped so a very common code (普工)
+# cannot flood the candidate set. Cheap (an in-memory map rebuilt when postings change) and it
+# guarantees the same-trade postings in the right city are scored even when the embedding ranks
+# them below the first SEMANTIC_CANDIDATES in a large market.
 OCCUPATION_CANDIDATES = 200
 
 # --- soft signals (relative weights) ------------------------------------------------------------------

@@ -176,7 +176,7 @@ def ranked_in_memory(workers, jobs, sims, today) -> dict[str, list[str]]:
     out = {}
     for wi, w in enumerate(worker_rows):
         candidates = [(job_rows[ji], float(sims[wi, ji])) for ji in range(len(job_rows))]
-        ranked = rank_jobs(w, candidates, today=today)
+        ranked = rank_jobs(w, candidates, today=today, explain_top=K)
         out[w["external_id"]] = [s.record["external_id"] for s in ranked[:K]]
     return out
 
