@@ -168,8 +168,20 @@ def split_phrases(text: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"[，,。；;、\n/|！!？?]+", text) if p.strip()]
 
 
+def prepare_worker(worker: dict) -> dict:
+    """A copy of the worker with what every pair needs computed once (occupations, words)."""
+    prepared = dict(worker)
+    prepared["_desired_occ"] = desired_occupations(worker)
+    prepared["_experience_occ"] = experience_occupations(worker)
+    prepared["_words"] = _worker_words(worker)
+    prepared["_word_bigrams"] = _bigrams(prepared["_words"])
+    return prepared
+
+
 def desired_occupations(worker: dict) -> list[Occupation]:
     """Top occupation of each phrase of the worker's 求职意向 (in order, de-duplicated)."""
+    if "_desired_occ" in worker:
+        return worker["_desired_occ"]
     out: dict[str, Occupation] = {}
     for phrase in split_phrases(worker.get("desired_jobs")):
         for part in _SPLIT.split(phrase):
@@ -181,6 +193,8 @@ def desired_occupations(worker: dict) -> list[Occupation]:
 
 def experience_occupations(worker: dict) -> list[tuple[Occupation, str]]:
     """Top occupation of each phrase of the worker's 工作经历 and skills, with the phrase it came from."""
+    if "_experience_occ" in worker:
+        return worker["_experience_occ"]
     out: dict[str, tuple[Occupation, str]] = {}
     phrases = split_phrases(worker.get("experience")) + list(worker.get("skills") or [])
     for phrase in phrases:
@@ -305,10 +319,12 @@ def skill_signal(worker: dict, job: dict, signals: Signals) -> None:
     if not wanted:
         return
     mine = {s for s in (worker.get("skills") or [])}
-    words = _worker_words(worker)
+    words = worker.get("_words") or _worker_words(worker)
+    word_bigrams = worker.get("_word_bigrams") or _bigrams(words)
     matched = []
     for skill in wanted:
-        if skill in mine or skill in words or any(m and (m in skill or skill in m) for m in mine) or len(_bigrams(skill) & _bigrams(words) - _GENERIC) >= 1 and len(skill) >= 3:
+        literal = skill in mine or skill in words or any(m and (m in skill or skill in m) for m in mine)
+        if literal or (len(skill) >= 3 and (_bigrams(skill) & word_bigrams) - _GENERIC):
             matched.append(skill)
     signals.skills_matched = matched
     signals.skills = len(matched) / len(wanted)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from matching import weights as W
-from matching.features import HardCheck, Signals, check_hard, experience_phrase, soft_signals
+from matching.features import HardCheck, Signals, check_hard, experience_phrase, prepare_worker, soft_signals
 from matching.reasons import reasons_for, warnings_for
 
 
@@ -89,6 +89,7 @@ def rank_jobs(worker: dict, candidates: list[tuple[dict, float]], *, today: date
     Reasons are written for the first ``explain_top`` results (all when ``None``).
     """
     scale = scale or semantic_scaler([sim for _job, sim in candidates])
+    worker = prepare_worker(worker)
     out = []
     for job, sim in candidates:
         scored = score_pair(worker, job, sim, scale, today=today, stability=stability)
@@ -106,7 +107,7 @@ def rank_workers(job: dict, candidates: list[tuple[dict, float]], *, today: date
     scale = scale or semantic_scaler([sim for _worker, sim in candidates])
     out = []
     for worker, sim in candidates:
-        scored = score_pair(worker, job, sim, scale, today=today)
+        scored = score_pair(prepare_worker(worker), job, sim, scale, today=today)
         if scored is not None:
             scored.record = worker
             out.append(scored)
