@@ -11,3 +11,20 @@ def init_app(app: Flask) -> None:
     @app.get("/healthz")
     def healthz() -> dict:
         return {"ok": True}
+
+    _register_module_blueprints(app)
+
+
+def _register_module_blueprints(app: Flask) -> None:
+    """Blueprints of other modules (each exposes ``bp``), registered when the module exists.
+
+    Added minimally by PLACEMENTS (app.followups, app.dashboard) until WEB's registration lands.
+    """
+    import importlib
+    import importlib.util
+
+    for name in ("app.followups", "app.dashboard"):
+        if importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            if module.bp.name not in app.blueprints:
+                app.register_blueprint(module.bp)
