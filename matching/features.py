@@ -149,6 +149,11 @@ class Occupation:
     score: float = 0.0
 
 
+def display_name(name: str) -> str:
+    """An occupation name as a worker reads it: without the 大典's L/S marks (绿色/数字职业)."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])[LS]+$", "", (name or "").strip())
+
+
 @lru_cache(maxsize=50_000)
 def _classify(text: str) -> tuple[Occupation, ...]:
     from models.occupations import get_normaliser
@@ -157,7 +162,7 @@ def _classify(text: str) -> tuple[Occupation, ...]:
     if not text:
         return ()
     found = get_normaliser().classify(text, k=W.OCCUPATION_TOP_K)
-    return tuple(Occupation(m.code, m.name, float(getattr(m, "score", 0.0) or 0.0)) for m in found
+    return tuple(Occupation(m.code, display_name(m.name), float(getattr(m, "score", 0.0) or 0.0)) for m in found
                  if float(getattr(m, "score", 1.0) or 0.0) >= W.OCCUPATION_MIN_SCORE)
 
 
