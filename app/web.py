@@ -18,12 +18,13 @@ def init_app(app: Flask) -> None:
 def _register_module_blueprints(app: Flask) -> None:
     """Blueprints of other modules (each exposes ``bp``), registered when the module exists.
 
-    Added minimally by PLACEMENTS (app.followups, app.dashboard) until WEB's registration lands.
+    Added minimally by PLACEMENTS (app.followups, app.dashboard) and API (app.api) until WEB's
+    registration lands.
     """
     import importlib
     import importlib.util
 
-    for name in ("app.followups", "app.dashboard"):
+    for name in ("app.followups", "app.dashboard", "app.api"):
         if importlib.util.find_spec(name) is not None:
             module = importlib.import_module(name)
             if module.bp.name not in app.blueprints:
