@@ -55,15 +55,16 @@ def _translate(message: str) -> str:
     return message
 
 
-def load_body(schema: Schema, *, partial: bool = False) -> dict:
-    """Parse the JSON request body with ``schema``: 415/400 when it is not a JSON object, 422 on a rule."""
+def load_body(schema: Schema) -> dict:
+    """Parse the JSON request body with ``schema`` (``partial`` as the schema instance says):
+    415/400 when it is not a JSON object, 422 naming the field on a broken rule."""
     if not request.is_json:
         raise ApiError(415)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ApiError(400, "请求体必须是 JSON 对象。")
     try:
-        return schema.load(payload, partial=partial)
+        return schema.load(payload)
     except ValidationError as exc:
         field, message = _first_error(exc.messages)
         raise ApiError(422, message, field=field) from None

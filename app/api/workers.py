@@ -55,7 +55,7 @@ def visible_worker(user: dict, worker: dict) -> dict:
 
 
 def full_id_number(worker_id: int) -> str | None:
-    """Decrypt the stored resident ID (callers audit-log the view)."""
+    """Decrypt the stored resident ID for re-validation on update (never sent back, so not audited)."""
     row = get_db().execute("SELECT id_number_enc FROM workers WHERE id = ?", (worker_id,)).fetchone()
     return decrypt_id(row[0]) if row and row[0] else None
 
@@ -69,6 +69,16 @@ def _clean_or_422(raw: dict) -> dict:
         raise ApiError(422, getattr(first, "message", None) or "数据校验未通过。",
                        field=getattr(first, "field", None))
     return record
+
+
+def _store(db, record: dict) -> str:
+    """``upsert_worker``; an ID number registered under another 编号 is a 409 on ``id_number``."""
+    from models.workers import DuplicateWorkerError, upsert_worker
+
+    try:
+        return upsert_worker(db, record)
+    except DuplicateWorkerError as exc:
+        raise ApiError(409, exc.message, field="id_number") from None
 
 
 @bp.get("/workers")
@@ -110,9 +120,9 @@ def workers_get(external_id: str):
     if args.get("reveal") == "id_number":
         if not permissions.can_reveal_id(user, worker):
             raise ApiError(403, "只有工作人员和管理员可以查看完整身份证号。", field="reveal")
-        shown = dict(shown, id_number=full_id_number(worker["id"]))
-        audit(get_db(), "worker.reveal_id", user_id=user["id"], entity="worker", entity_id=worker["id"],
-              detail={"via": "api", "external_id": worker["external_id"]})
+        from models.workers import reveal_id_number
+
+        shown = dict(shown, id_number=reveal_id_number(get_db(), worker["id"], user["id"], via="api"))
         headers["Cache-Control"] = "no-store"
     return data_response(shown, WorkerSchema(), headers=headers)
 
@@ -123,7 +133,7 @@ def workers_get(external_id: str):
      errors=(403, 409))
 def workers_create():
     """Register a worker; 409 when the 编号 already exists."""
-    from models.workers import get_worker_by_external_id, upsert_worker
+    from models.workers import get_worker_by_external_id
 
     payload = load_body(WorkerInSchema())
     db = get_db()
@@ -133,7 +143,7 @@ def workers_create():
     user = current_user()
     if not permissions.can_edit_worker(user, record):
         raise ApiError(403, "该求职者不在您负责的范围内。")
-    upsert_worker(db, record)
+    _store(db, record)
     worker = get_worker_by_external_id(db, record["external_id"])
     audit(db, "worker.create", user_id=user["id"], entity="worker", entity_id=worker["id"],
           detail={"via": "api", "external_id": worker["external_id"]})
@@ -151,7 +161,7 @@ _EDITABLE = tuple(f for f in WorkerInSchema().fields if f != "external_id")
      errors=(403, 404), description="只需提交要修改的字段；编号不可修改。")
 def workers_update(external_id: str):
     """Partial update: the stored record merged with the body, validated again as a whole."""
-    from models.workers import get_worker_by_external_id, upsert_worker
+    from models.workers import get_worker_by_external_id
 
     user = current_user()
     worker = worker_or_404(external_id)
@@ -174,7 +184,7 @@ def workers_update(external_id: str):
     if not permissions.can_edit_worker(user, record):
         raise ApiError(403, "修改后该求职者将不在您负责的范围内。")
     db = get_db()
-    upsert_worker(db, record)
+    _store(db, record)
     audit(db, "worker.update", user_id=user["id"], entity="worker", entity_id=worker["id"],
           detail={"via": "api", "fields": sorted(k for k in payload if k != "id_number")
                   + (["id_number"] if "id_number" in payload else [])})
