@@ -130,9 +130,9 @@ def applications_create():
     else:
         if not payload.get("worker_external_id"):
             raise ApiError(422, "推荐时请填写求职者编号。", field="worker_external_id")
-        worker = worker_or_404(payload["worker_external_id"])
+        worker = worker_or_404(payload["worker_external_id"], "worker_external_id")
         if not permissions.can_recommend(user, worker):
-            raise ApiError(404, "找不到该求职者。")
+            raise ApiError(404, "找不到该求职者。", field="worker_external_id")
     job = get_job_by_external_id(db, payload["job_external_id"])
     if job is None or not permissions.can_view_job(user, job):
         raise ApiError(404, "找不到该岗位。", field="job_external_id")

@@ -93,13 +93,11 @@ def placements_get(placement_id: int):
      description="平台内岗位填 job_external_id；平台外找到的工作填 employer_name、title（可加 city）。")
 def placements_create():
     """Record a placement; the worker leaves the "needs a job" queue."""
-    from models.jobs import get_job_by_external_id
-
     from models.placements import PlacementError, create_placement
 
     payload = load_body(PlacementInSchema())
     user = current_user()
-    worker = worker_or_404(payload["worker_external_id"])
+    worker = worker_or_404(payload["worker_external_id"], "worker_external_id")
     if not permissions.staff_covers_worker(user, worker):
         raise ApiError(404, "找不到该求职者。", field="worker_external_id")
     db = get_db()

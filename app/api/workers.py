@@ -24,13 +24,13 @@ from models.pii import decrypt_id
 SCOPED_SCAN_LIMIT = 100_000
 
 
-def worker_or_404(external_id: str) -> dict:
-    """The stored worker (full store dict, never the full ID) or a 404."""
+def worker_or_404(external_id: str, field: str | None = None) -> dict:
+    """The stored worker (full store dict, never the full ID) or a 404 (naming ``field`` for bodies)."""
     from models.workers import get_worker_by_external_id
 
     worker = get_worker_by_external_id(get_db(), external_id)
     if worker is None:
-        raise ApiError(404, "找不到该求职者。")
+        raise ApiError(404, "找不到该求职者。", field=field)
     return worker
 
 
