@@ -444,17 +444,24 @@ class transaction:
 
     Note: sqlite-utils' own write helpers (``insert_all``, ``upsert`` ...) commit when they
     finish, so inside this block prefer plain ``db.execute`` statements.
+
+    Nesting is allowed: inside an open transaction the block simply joins it (the outermost block
+    commits or rolls back), so a model function using ``transaction`` can be called from another one.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.conn = db.conn
+    def __init__(self, db: sqlite_utils.Database | sqlite3.Connection) -> None:
+        self.conn = db if isinstance(db, sqlite3.Connection) else db.conn
+        self._outer = False
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._outer = True
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self._outer:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def audit(db: sqlite_utils.Database, action: str, *, user_id: int | None = None,

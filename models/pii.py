@@ -58,14 +58,19 @@ def normalise_id(id_number: str) -> str:
     return id_number.strip().replace(" ", "").upper()
 
 
+@lru_cache(maxsize=8)
+def _fernet_for(key: bytes) -> Fernet:
+    return Fernet(key)
+
+
 def encrypt_id(id_number: str) -> str:
     """Encrypt a resident ID number for storage."""
-    return Fernet(_keys()[0]).encrypt(normalise_id(id_number).encode()).decode()
+    return _fernet_for(_keys()[0]).encrypt(normalise_id(id_number).encode()).decode()
 
 
 def decrypt_id(token: str) -> str:
     """Decrypt a stored resident ID number. Callers must audit-log who saw it."""
-    return Fernet(_keys()[0]).decrypt(token.encode()).decode()
+    return _fernet_for(_keys()[0]).decrypt(token.encode()).decode()
 
 
 def id_hash(id_number: str) -> str:
