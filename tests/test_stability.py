@@ -151,7 +151,8 @@ def _equal_jobs_with_retention(db):
 
 def test_retention_signal_reorders_otherwise_equal_jobs_in_ranker(db):
     """RANKING's ranker, fed employer_retention(db), prefers the employer that keeps its people."""
-    pytest.importorskip("models.certificates")   # the ranker's hard checks need REFERENCE's module
+    pytest.importorskip("models.certificates")   # the ranker needs REFERENCE's modules
+    pytest.importorskip("models.occupations")
     ranker = pytest.importorskip("matching.ranker")
     service = pytest.importorskip("matching.service")
     worker_id, a, b = _equal_jobs_with_retention(db)
