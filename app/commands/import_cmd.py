@@ -1,6 +1,62 @@
-"""`flask --app app import ...` (placeholder: to be implemented)."""
+"""`flask --app app import workers|jobs FILE` (contract: ../shared/SCHEMA.md).
+
+Imports a .jsonl, .csv or .xlsx ledger through ``models.ledger.import_file`` and prints, in Chinese,
+the batch id and the counts of added (新增), updated (更新), unchanged (未变) and rejected (拒绝) rows,
+then every rejected row (行号, 字段, 原因). The exit status is 0 even when rows were rejected (they are
+reported and kept in the batch); it is 1, with a one-line message and no traceback, when the file is
+missing, of an unknown type, unreadable, or lacks a required column.
+"""
 from __future__ import annotations
 
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
-cli = AppGroup("import", help="import commands")
+from app.database import get_db
+
+cli = AppGroup("import", help="导入求职者或岗位台账（.jsonl / .csv / .xlsx）。")
+
+_KIND_LABEL = {"workers": "求职者", "jobs": "岗位"}
+
+
+def _run(kind: str, file: Path, progress: bool) -> None:
+    from models.ledger import LedgerError, field_label, import_file
+
+    try:
+        result = import_file(get_db(), kind, file, progress=progress)
+    except LedgerError as exc:
+        click.echo(f"导入失败：{exc}", err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(f"导入批次 #{result.batch_id}：{_KIND_LABEL[kind]}台账 {result.filename}，共 {result.total_rows} 行")
+    click.echo(f"新增 added: {result.added}")
+    click.echo(f"更新 updated: {result.updated}")
+    click.echo(f"未变 unchanged: {result.unchanged}")
+    click.echo(f"拒绝 rejected: {result.rejected}")
+    if result.ignored_columns:
+        click.echo("已忽略无法识别的列：" + "、".join(result.ignored_columns))
+    if result.rejections:
+        click.echo("被拒绝的行（行号 / 字段 / 原因）：")
+        for number, field, reason in result.rejections:
+            click.echo(f"  第 {number} 行  {field_label(kind, field)}  {reason}")
+        click.echo(f"以上拒绝记录已保存在导入批次 #{result.batch_id} 中；改正后重新导入即可，已导入的行不会重复。")
+
+
+_progress = click.option("--progress/--no-progress", default=True, show_default=True,
+                         help="大文件显示进度条（输出到 stderr）。")
+
+
+@cli.command("workers")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_progress
+def import_workers(file: Path, progress: bool) -> None:
+    """导入求职者台账 FILE。"""
+    _run("workers", file, progress)
+
+
+@cli.command("jobs")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_progress
+def import_jobs(file: Path, progress: bool) -> None:
+    """导入岗位台账 FILE。"""
+    _run("jobs", file, progress)
