@@ -115,8 +115,6 @@ def applications_create():
     """Apply (worker) or recommend (staff). 409 when the pair exists or the posting is not open."""
     from models.jobs import get_job_by_external_id
 
-    from models import applications
-
     payload = load_body(ApplicationInSchema())
     user = current_user()
     db = get_db()
@@ -142,6 +140,8 @@ def applications_create():
                           (worker["id"], job["id"])).fetchone()
     if existing is not None:
         raise ApiError(409, "已经投递或推荐过该岗位。", field="job_external_id")
+    from models import applications
+
     try:
         if user["role"] == "worker":
             result = applications.apply(db, worker["id"], job["id"])
@@ -161,13 +161,13 @@ def applications_create():
      description="待处理 → 已联系/面试 → 录用/不合适；录用时自动生成就业记录。")
 def applications_update(application_id: int):
     """Move an application along the pipeline, with an optional note."""
-    from models import applications
-
     user = current_user()
     app_row = application_or_404(application_id, user)
     if not permissions.can_update_application(user, app_row, *_parts(app_row)):
         raise ApiError(403, "只有发布岗位的单位和工作人员可以更新投递状态。")
     payload = load_body(ApplicationUpdateSchema())
+    from models import applications
+
     try:
         applications.set_status(get_db(), application_id, payload["status"], payload.get("note"), user["id"])
     except ValueError as exc:

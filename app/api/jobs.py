@@ -72,13 +72,13 @@ def jobs_list():
     if args.get("mine"):
         if user["role"] != "employer":
             raise ApiError(400, "只有用人单位账号可以使用 mine 参数。", field="mine")
-        employer_id = user.get("employer_id")
+        employer_id = user.get("employer_id") or -1
     elif status is None:
         status = "open"
     if status not in (None, "open") and not permissions.is_staff(user):
         if user["role"] != "employer":
             raise ApiError(403, "只能查看招聘中的岗位。", field="status")
-        employer_id = user.get("employer_id")
+        employer_id = user.get("employer_id") or -1
     rows, total = list_jobs(get_db(), status=status, city=args.get("city") or None,
                             employer_id=employer_id, q=args.get("q") or None, limit=per_page, offset=offset)
     return list_response(rows, JobSchema(), page=page, per_page=per_page, total=total)

@@ -31,6 +31,7 @@ def test_k_is_validated(call, world, fake_matching):
 def test_real_matching_agrees_with_the_cli(api_app, call, world):
     """With the real encoder on the tiny world: same lists as `flask match ... --json`."""
     pytest.importorskip("matching.service")
+    pytest.importorskip("matching.index")
     items = call("worker_a", "GET", "/api/v1/workers/W-A/matches?k=5").get_json()["data"]
     found = [i["external_id"] for i in items]
     assert "J-X2" not in found  # closed
