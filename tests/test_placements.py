@@ -170,7 +170,9 @@ def test_rematch_excludes_left_job_and_passes_stability(db, monkeypatch):
     assert "焊工" in result.note and result.available
 
 
+@pytest.mark.model
 def test_rematch_with_real_engine_avoids_left_job(db):
+    pytest.importorskip("matching.index")
     service = pytest.importorskip("matching.service")
     if not hasattr(service, "jobs_for_worker"):
         pytest.skip("matching.service.jobs_for_worker not written yet")
@@ -178,8 +180,12 @@ def test_rematch_with_real_engine_avoids_left_job(db):
     left = make_job(db, "焊工")
     pid = create_placement(db, worker, job_id=left, start_date="2024-03-01")
     record_follow_up(db, pid, date="2024-04-20", channel="电话", still_employed=False, today=date(2024, 5, 1))
+    other = make_job(db, "电焊工", employer="烟台造船厂", city="烟台")
     result = rematch(db, worker, k=5)
-    assert left not in [m.job_id for m in result.matches]
+    assert result.available, result.note
+    ids = [m.job_id for m in result.matches]
+    assert left not in ids and other in ids
+    assert all(m.reasons for m in result.matches)   # each new match says why it fits
 
 
 def test_due_queue_is_scoped_and_ordered(db):
