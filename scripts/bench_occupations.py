@@ -95,6 +95,20 @@ def main() -> int:
         print(f"{name:<28}{m['n']:>6}{m['top1']:>8.3f}{m['top3']:>8.3f}{m['middle']:>8.3f}"
               f"{m['consistent']:>9.3f}{m['exact_alias']:>8.3f}")
 
+    print("\n按得分分段的 top-1 准确率（全部有代码的标题；供排序模块选择 OCCUPATION_MIN_SCORE）：")
+    buckets: dict[str, list[int]] = {}
+    edges = (0.3, 0.45, 0.6, 0.75, 0.9, 1.01)
+    for row in rows:
+        found = norm.classify(row["job_name"], k=1)
+        score = found[0].score if found else 0.0
+        label = next(f"<{e:.2f}" if e <= 1 else "≥0.90" for e in edges if score < e)
+        buckets.setdefault(label, [0, 0])
+        buckets[label][0] += 1
+        buckets[label][1] += bool(found) and found[0].code == row["expected_code"]
+    for label in sorted(buckets, key=lambda b: (b.startswith("≥"), b)):
+        n, ok = buckets[label]
+        print(f"  得分 {label:<6} {n:>5} 条  top-1 {ok / n:.3f}")
+
     titles = [r["job_name"] for r in all_rows]
     latencies = []
     for title in titles:

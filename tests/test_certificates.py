@@ -140,3 +140,11 @@ def test_reference_list_is_complete_and_consistent():
         assert set(cert.covers) <= names
     with CSV_PATH.open(encoding="utf-8") as handle:
         assert next(csv.reader(handle))[:3] == ["canonical", "category", "aliases"]
+
+
+def test_road_transport_qualification_generic_and_specific():
+    assert normalise_certificate("货运资格证") == "货运从业资格证"
+    assert holds_certificate(["货运资格证"], "道路运输从业资格证")
+    assert holds_certificate(["客运从业资格证"], "道路运输从业资格证")
+    assert not holds_certificate(["道路运输从业资格证"], "危险货物运输从业资格证")
+    assert not holds_certificate(["客运从业资格证"], "货运从业资格证")
