@@ -37,7 +37,7 @@ import sqlite_utils
 
 from models import jobs as jobs_store
 from models import workers as workers_store
-from models.db import transaction, utcnow
+from models.db import audit, transaction, utcnow
 from models.employers import get_or_create_employer
 from models.pii import mask_id
 
@@ -105,6 +105,11 @@ def _decode(data: bytes) -> str:
         raise LedgerError("无法识别文件的文字编码，请在 Excel 中另存为“CSV UTF-8”后重新导入。") from exc
 
 
+#: Excel keeps 15 significant digits: a longer number typed into a numeric cell has lost its tail.
+_EXCEL_LOST_DIGITS = 1e15
+EXCEL_NUMBER_HINT = "（Excel 把该格存成了数字，超过 15 位的数字末尾已丢失：请把该列设为“文本”格式后重新填写）"
+
+
 def _cell(value: object) -> str:
     """An Excel cell as the text staff typed (numbers without a trailing .0, dates as YYYY-MM-DD)."""
     if value is None:
@@ -124,7 +129,7 @@ def _blank(values: Iterable[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, list[str], frozenset[int]]]]:
     text = _decode(data)
     sample = text[:4096]
     try:
@@ -133,7 +138,7 @@ def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[str], frozenset[int]]] = []
     try:
         for number, cells in enumerate(reader, start=1):
             if _blank(cells):
@@ -141,13 +146,13 @@ def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if headers is None:
                 headers = [c.strip() for c in cells]
                 continue
-            rows.append((number, [c.strip() for c in cells]))
+            rows.append((number, [c.strip() for c in cells], frozenset()))
     except csv.Error as exc:
         raise LedgerError(f"CSV 文件格式有误（{exc}），无法读取。") from exc
     return headers or [], rows
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str], frozenset[int]]]]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -162,7 +167,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             return [], []
         sheet = workbook.worksheets[0]
         headers: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
+        rows: list[tuple[int, list[str], frozenset[int]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if _blank(values):
                 continue
@@ -170,7 +175,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if headers is None:
                 headers = cells
                 continue
-            rows.append((number, cells))
+            lossy = frozenset(i for i, v in enumerate(values)
+                              if isinstance(v, float) and abs(v) >= _EXCEL_LOST_DIGITS)
+            rows.append((number, cells, lossy))
     finally:
         workbook.close()
     return headers or [], rows
@@ -266,6 +273,7 @@ class _Row:
     number: int
     raw: dict | None
     error: str | None = None
+    excel_numbers: frozenset[str] = frozenset()
 
 
 def read_ledger(kind: str, path: str | Path) -> tuple[list[_Row], list[str], str]:
@@ -307,12 +315,13 @@ def read_ledger(kind: str, path: str | Path) -> tuple[list[_Row], list[str], str
         names = "、".join(f"{field_label(kind, f)}（{f}）" for f in missing)
         raise LedgerError(f"缺少必需的列：{names}。请检查第 1 行表头。")
     rows = []
-    for number, cells in table:
+    for number, cells, lossy in table:
         raw: dict = {}
         for column, value in zip(columns, cells):
             if column is not None and value != "" and column not in raw:
                 raw[column] = value
-        rows.append(_Row(number, raw))
+        lost = frozenset(columns[i] for i in lossy if i < len(columns) and columns[i]) if lossy else frozenset()
+        rows.append(_Row(number, raw, excel_numbers=lost))
     return rows, unknown, sha
 
 
@@ -361,8 +370,11 @@ class _Importer:
             record, errors = None, [_Problem(None, "该行数据无法校验，请检查格式。")]
         if errors or record is None:
             for problem in errors or [_Problem(None, "该行数据无法校验，请检查格式。")]:
-                rejects.append((row.number, external_id, getattr(problem, "field", None),
-                                getattr(problem, "message", None) or str(problem)))
+                where = getattr(problem, "field", None)
+                reason = getattr(problem, "message", None) or str(problem)
+                if where in row.excel_numbers:
+                    reason += EXCEL_NUMBER_HINT
+                rejects.append((row.number, external_id, where, reason))
             return "rejected"
         external_id = str(record["external_id"]).strip()
         known = self.known.get(external_id)
@@ -481,6 +493,9 @@ def import_file(db: sqlite_utils.Database, kind: str, path: str | Path, *, user_
                 "UPDATE import_batches SET added = ?, updated = ?, unchanged = ?, rejected = ?, finished_at = ?,"
                 " updated_at = ? WHERE id = ?",
                 (result.added, result.updated, result.unchanged, result.rejected, utcnow(), utcnow(), batch_id))
+    audit(db, "ledger.import", user_id=user_id, entity="import_batch", entity_id=batch_id,
+          detail={"kind": kind, "filename": path.name, "rows": result.total_rows, "added": result.added,
+                  "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected})
     log.info("import batch %s (%s): %d rows, %d added, %d updated, %d unchanged, %d rejected",
              batch_id, kind, result.total_rows, result.added, result.updated, result.unchanged, result.rejected)
     return result

@@ -230,3 +230,38 @@ def test_cli_clear_error_without_traceback(runner, tmp_path, name, content, mess
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_excel_numeric_id_cell_gets_a_hint(db, tmp_path):
+    from openpyxl import Workbook
+
+    row = worker_row(1)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["编号", "姓名", "身份证号"])
+    ws.append([row["external_id"], row["name"], float(row["id_number"][:17] + "0")])  # Excel stored a number
+    path = tmp_path / "num.xlsx"
+    wb.save(path)
+    result = _import(db, "workers", path)
+    assert result.rejected == 1
+    (_n, field, reason), = result.rejections
+    assert field == "id_number" and "文本" in reason
+
+
+def test_progress_bar_for_large_files(db, tmp_path, monkeypatch, capsys):
+    from models import ledger
+
+    monkeypatch.setattr(ledger, "PROGRESS_MIN_ROWS", 3)
+    path = write_ledger(tmp_path / "w.csv", "workers", [worker_row(n) for n in range(1, 5)])
+    ledger.import_file(db, "workers", path, progress=True)
+    assert "导入求职者" in capsys.readouterr().err
+    ledger.import_file(db, "workers", path, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_import_is_audited_without_personal_data(db, tmp_path):
+    path = write_ledger(tmp_path / "w.csv", "workers", [worker_row(1)])
+    result = _import(db, "workers", path, user_id=None)
+    action, entity_id, detail = db.execute("SELECT action, entity_id, detail FROM audit_log").fetchone()
+    assert action == "ledger.import" and entity_id == result.batch_id
+    assert worker_row(1)["id_number"] not in detail and worker_row(1)["phone"] not in detail
