@@ -337,6 +337,7 @@ class _Importer:
             self.known = {ext: (wid, h) for wid, ext, h in
                           conn.execute("SELECT id, external_id, content_hash FROM workers")}
             self.id_owner = dict(conn.execute("SELECT id_hash, external_id FROM workers WHERE id_hash IS NOT NULL"))
+            self.id_of = {ext: h for h, ext in self.id_owner.items()}
             self.clean = _records().clean_worker
         else:
             self.known = {ext: (jid, h) for jid, ext, h in
@@ -386,8 +387,13 @@ class _Importer:
                                 workers_store.DuplicateWorkerError(owner).message))
                 return "rejected"
             chash = workers_store.content_hash(record, id_h)
-            if id_h:
-                self.id_owner[id_h] = external_id
+            old = self.id_of.get(external_id)
+            if old != id_h:  # the worker's ID number changed (or appeared): the old one is free again
+                if old is not None and self.id_owner.get(old) == external_id:
+                    del self.id_owner[old]
+                self.id_of[external_id] = id_h
+                if id_h:
+                    self.id_owner[id_h] = external_id
         else:
             chash = jobs_store.content_hash(record)
         if known is not None and known[1] == chash:

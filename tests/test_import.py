@@ -265,3 +265,13 @@ def test_import_is_audited_without_personal_data(db, tmp_path):
     action, entity_id, detail = db.execute("SELECT action, entity_id, detail FROM audit_log").fetchone()
     assert action == "ledger.import" and entity_id == result.batch_id
     assert worker_row(1)["id_number"] not in detail and worker_row(1)["phone"] not in detail
+
+
+def test_id_number_moved_between_workers_in_one_file(db, tmp_path):
+    """W1 corrects its ID number; the number it gave up may then be used by a new row in the same file."""
+    a, b = worker_row(1), worker_row(2)
+    _import(db, "workers", write_ledger(tmp_path / "a.csv", "workers", [a]))
+    fixed = worker_row(1, id_number=b["id_number"])
+    newcomer = worker_row(3, id_number=a["id_number"])
+    result = _import(db, "workers", write_ledger(tmp_path / "b.csv", "workers", [fixed, newcomer]))
+    assert (result.updated, result.added, result.rejected) == (1, 1, 0), result.rejections
