@@ -7,6 +7,10 @@ import pytest
 
 pytestmark = pytest.mark.model
 
+# Needs INDEX's encoder/index and VALIDATION's rules; skipped (not failed) until they land.
+pytest.importorskip("matching.index")
+pytest.importorskip("models.validation")
+
 WORKERS = [
     {"external_id": "W-A", "name": "王建国", "birth_year": 1985, "education": "初中", "hukou_province": "甘肃省",
      "hukou_county": "东乡族自治县", "certificates": ["特种作业操作证（焊接与热切割作业）"], "desired_jobs": "电焊工",
