@@ -1,6 +1,7 @@
 """Ranking rules without the model: hard filters and their edges, reasons, gender, stability, filters."""
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 
 import pytest
@@ -11,6 +12,9 @@ from matching.ranker import combine, rank_jobs, semantic_scaler
 from matching.service import SearchFilters
 
 TODAY = date(2026, 7, 1)
+# education_rank comes from VALIDATION's models/validation.py; these tests skip until it exists.
+needs_validation = pytest.mark.skipif(importlib.util.find_spec("models.validation") is None,
+                                      reason="models.validation (VALIDATION) not written yet")
 
 
 def worker(**kw) -> dict:
@@ -59,6 +63,7 @@ def test_missing_birth_year_keeps_the_job_but_flags_it_for_staff():
     assert check_hard(worker(birth_year=None), job(), TODAY).warnings == []
 
 
+@needs_validation
 @pytest.mark.parametrize("have, need, ok", [
     ("中专/技校", "高中", True), ("高中", "中专/技校", True), ("初中", "高中", False), ("初中", "中专/技校", False),
     ("大专", "高中", True), ("小学及以下", "初中", False), ("本科及以上", "大专", True), ("高中", "大专", False),
@@ -67,6 +72,7 @@ def test_education_minimum_with_high_school_equal_to_vocational(have, need, ok):
     assert check_hard(worker(education=have), job(education_min=need), TODAY).ok is ok
 
 
+@needs_validation
 def test_missing_education_keeps_the_job_but_flags_it():
     result = check_hard(worker(education=None), job(education_min="高中"), TODAY)
     assert result.ok and any("学历" in w and "待核实" in w for w in result.warnings)
@@ -93,6 +99,7 @@ def test_every_required_certificate_is_needed():
     assert not check_hard(worker(certificates=["A2驾驶证"]), j, TODAY).ok
 
 
+@needs_validation
 def test_ranker_never_returns_an_infeasible_job():
     w = worker(birth_year=TODAY.year - 50, education="初中", certificates=["叉车证"])
     jobs = [job(id=1, external_id="J1", status="closed"), job(id=2, external_id="J2", age_max=45),
