@@ -47,3 +47,12 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real sentence-transformers encoder (m3e-small unless TONGBANG_ENCODER says otherwise),
+    loaded once for the whole test session (``matching.encoder.get_encoder`` caches it per process)."""
+    from matching.encoder import get_encoder
+
+    return get_encoder()
