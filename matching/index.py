@@ -40,11 +40,13 @@ after the file was saved are simply synced. The file is rewritten after a rebuil
 
 Exact or approximate
 --------------------
-``IndexIDMap2(IndexFlatIP)`` (exact) below ``HNSW_THRESHOLD`` live rows; above it an ``IndexHNSWFlat``
-(inner product, M=32) whose labels map to database ids through an id table, with removed or replaced
-entries tomb-stoned (filtered out by an ``IDSelector`` at search) and compacted when they pass 20 %.
-(HNSW cannot remove vectors, so ``IndexIDMap2`` over it could not replace an edited row.) The threshold
-and ``HNSW_EF_SEARCH`` come from ``scripts/bench_matching_speed.py``: see the constants below.
+``IndexIDMap2(IndexFlatIP)`` (exact) below ``HNSW_THRESHOLD`` (120,000) live rows; above it an
+``IndexHNSWFlat`` (inner product, M=32, efConstruction 200, efSearch max(512, k)) whose labels map to
+database ids through an id table, with removed or replaced entries tomb-stoned (filtered out by an
+``IDSelector`` at search) and compacted when they pass 20 %. (HNSW cannot remove vectors, so
+``IndexIDMap2`` over it could not replace an edited row.) An index switches kind when it grows past
+1.25x the threshold or shrinks below half of it. The numbers behind the threshold and ``HNSW_EF_SEARCH``
+come from ``scripts/bench_matching_speed.py``: see the comment on the constants below.
 
 Thread safety: one lock per index; Flask serves requests from threads. FAISS calls hold it too.
 """
@@ -76,15 +78,21 @@ FORMAT = 1
 MAGIC = b"TBIDX001"
 INDEX_DIR = "index"
 
-# Exact search is used up to this many live rows. Measured on this 2-core machine
-# (scripts/bench_matching_speed.py, 512-d): IndexFlatIP top-10 costs about 0.25 µs per row per query
-# (p99 ~5 ms at 10k, ~30 ms at 100k), while HNSW (M=32, efSearch=max(128, k)) stays under ~3 ms with
-# recall@10 >= 0.98. Flat is exact and cheaper to keep up to date, so it is kept while its p99 stays
-# far below the 30 ms target: up to 50,000 rows (~13 ms p99). Override with TONGBANG_HNSW_THRESHOLD.
-HNSW_THRESHOLD = 50_000
+# Exact search is used up to this many live rows; HNSW above. Measured on this 2-core machine by
+# scripts/bench_matching_speed.py (512-d, single query, one FAISS thread):
+# - IndexFlatIP top-10: p99 0.44 ms at 10k, 8.2 ms at 100k, i.e. ~0.08 µs per posting - linear, exact, and
+#   cheap to keep in step (remove/add in place). 30 ms would only be reached at ~365k postings.
+# - HNSW (M=32, efConstruction=200) at 100k, on vectors with the covariance of real m3e job vectors:
+#   recall@10 0.967 / 0.991 / 0.998 at efSearch 256 / 512 / 1024, p99 1.4 / 2.8 / 4.9 ms; but a 47 s build
+#   (2 threads), approximate answers and tomb-stones on every edit. (IVF1024 reached only 0.83 at nprobe 128.)
+# So flat is kept while its p99 stays within a third of the 30 ms budget (~10 ms: 0.08 µs x 120k), leaving
+# the rest for ranking; above that HNSW with efSearch 512 (recall@10 0.991 at 100k). Override the threshold
+# with TONGBANG_HNSW_THRESHOLD.
+HNSW_THRESHOLD = 120_000
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128          # the search list is max(this, k)
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 512          # the search list is max(this, k)
+SEARCH_THREADS = 1            # one query at a time: a second OpenMP thread made flat search slower (9.8 vs 7.6 ms)
 COMPACT_DEAD_SHARE = 0.2      # rebuild an HNSW index once a fifth of its entries are tomb-stones
 SAVE_AFTER_CHANGES = 200      # synced changes before the file is rewritten (it is also written at exit)
 
@@ -321,7 +329,11 @@ def build_backend(ids: np.ndarray, vectors: np.ndarray, dim: int, *, backend: st
     """A new backend holding ``vectors`` under ``ids``: flat below the HNSW threshold, HNSW above."""
     name = backend or ("hnsw" if len(ids) >= hnsw_threshold() else "flat")
     made = BACKENDS[name](dim)
-    made.upsert(np.asarray(ids, dtype=np.int64), vectors)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)          # an HNSW build uses every core
+    try:
+        made.upsert(np.asarray(ids, dtype=np.int64), vectors)
+    finally:
+        faiss.omp_set_num_threads(SEARCH_THREADS)
     return made
 
 
@@ -529,6 +541,7 @@ class VectorIndex:
             if self.backend is None or not len(self.entries) or k <= 0:
                 return []
             query = _as_matrix(vector, self.dim)
+            faiss.omp_set_num_threads(SEARCH_THREADS)    # per calling thread in OpenMP: set it every time
             sims, ids = self.backend.search(query, min(int(k), len(self.entries)))
         return [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0]
 
@@ -712,8 +725,10 @@ class IndexHandle:
 
     @property
     def backend(self) -> str:
+        """``flat`` or ``hnsw`` (synced first)."""
         with self._index.lock:
-            return self._index.backend.name if self._index.backend else ""
+            self._index.ensure(self._db)
+            return self._index.backend.name
 
     def sync(self, *, progress: bool | None = None) -> int:
         """Bring the index up to date with the store now; return how many changed rows were read."""
