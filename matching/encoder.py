@@ -130,6 +130,12 @@ class SentenceTransformerEncoder:
                 raise RuntimeError(f"TONGBANG_ENCODER 指向的模型目录不存在：{path}")
             self.model_id = f"st:{path.name}:{_weights_fingerprint(path)}"
         torch.set_num_threads(torch_threads())
+        try:   # the "Loading weights" bar is noise in CLI output and logs
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except ImportError:
+            log.debug("transformers progress bars left on")
         self.path = path
         self.batch_size = batch_size or int(os.environ.get("TONGBANG_ENCODER_BATCH") or DEFAULT_BATCH)
         self._model = SentenceTransformer(str(path), device="cpu")
