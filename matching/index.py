@@ -755,7 +755,10 @@ class IndexHandle:
     def __contains__(self, db_id: object) -> bool:
         with self._index.lock:
             self._index.ensure(self._db)
-            return isinstance(db_id, int) and db_id in self._index.entries
+            try:
+                return int(db_id) in self._index.entries
+            except (TypeError, ValueError):
+                return False
 
 
 _registry: dict[tuple[str, str, str], VectorIndex] = {}
