@@ -28,7 +28,7 @@ def test_k_is_validated(call, world, fake_matching):
 
 
 @pytest.mark.model
-def test_real_matching_agrees_with_the_cli(api_app, call, world):
+def test_real_matching_agrees_with_the_cli(api_app, call, world, encoder):
     """With the real encoder on the tiny world: same lists as `flask match ... --json`."""
     pytest.importorskip("matching.service")
     pytest.importorskip("matching.index")
