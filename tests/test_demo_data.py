@@ -153,3 +153,53 @@ def test_regenerating_gives_identical_bytes(tmp_path):
     assert outputs[0] == outputs[1]
     committed = {name: (DEMO / name).read_bytes() for name in FILES}
     assert outputs[0] == committed, "data/demo is stale: run scripts/make_demo_data.py and commit"
+
+
+# --- flask --app app demo load ----------------------------------------------------------------------------
+
+def test_demo_load_is_idempotent(runner, data_dir):
+    from models.db import connect
+
+    first = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
+    assert first.exit_code == 0, first.output
+    assert "新增 2000" in first.output and "新增 500" in first.output and "匹配索引" in first.output
+    second = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
+    assert second.exit_code == 0, second.output
+    assert "未变 2000" in second.output and "未变 500" in second.output
+    db = connect()
+    try:
+        assert db.execute("SELECT COUNT(*) FROM workers").fetchone()[0] == 2000
+        assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 500
+        assert db.execute("SELECT COUNT(*) FROM import_rejections").fetchone()[0] == 0
+    finally:
+        db.conn.close()
+
+
+def test_demo_load_refuses_to_mix_into_real_data_and_fresh_starts_over(runner, data_dir, tmp_path):
+    from models.db import connect
+    from models.ledger import import_file
+    from tests.ledger_factory import worker_row, write_ledger
+
+    db = connect()
+    import_file(db, "workers", write_ledger(tmp_path / "real.jsonl", "workers", [worker_row(1)]), progress=False)
+    db.conn.close()
+    refused = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
+    assert refused.exit_code == 1 and "非演示数据" in refused.output
+    fresh = runner.invoke(args=["demo", "load", "--fresh", "--no-index", "--no-progress"])
+    assert fresh.exit_code == 0, fresh.output
+    assert "已清空" in fresh.output and "新增 2000" in fresh.output
+    db = connect()
+    try:
+        assert db.execute("SELECT COUNT(*) FROM workers WHERE external_id = 'W00001'").fetchone()[0] == 1
+        assert db.execute("SELECT COUNT(*) FROM workers").fetchone()[0] == 2000
+    finally:
+        db.conn.close()
+
+
+def test_missing_optional_step_is_a_note(runner, data_dir, monkeypatch):
+    from app.commands import demo_cmd
+
+    monkeypatch.setattr(demo_cmd, "OPTIONAL_STEPS", (("models.no_such_module", "seed", "不存在的步骤"),))
+    result = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "[跳过] 不存在的步骤" in result.output
