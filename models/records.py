@@ -41,14 +41,12 @@ from models import reference
 from models.validation import (
     NO_REQUIREMENT,
     ValidationError,
-    _compact,
-    _strip_prefixes,
-    _today,
     check_credit_code,
     check_id_number,
     check_phone,
     check_working_age,
     clean_text,
+    compact_text,
     is_empty,
     normalise_assistance_status,
     normalise_city,
@@ -59,8 +57,10 @@ from models.validation import (
     parse_int,
     parse_salary,
     parse_salary_range,
+    place_readings,
     resolve_county,
     resolve_province,
+    resolve_today,
     split_list,
 )
 
@@ -87,7 +87,7 @@ class FieldError:
 
 
 WORKER_FIELDS: dict[str, FieldSpec] = {
-    "external_id": FieldSpec("编号", ("人员编号", "序号编号", "登记编号", "求职者编号", "ID", "工号")),
+    "external_id": FieldSpec("编号", ("人员编号", "登记编号", "求职者编号", "ID", "工号")),
     "name": FieldSpec("姓名", ("名字", "求职者姓名", "劳动力姓名", "人员姓名")),
     "id_number": FieldSpec("身份证号", ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "身份号码",
                                      "居民身份证号")),
@@ -118,7 +118,7 @@ WORKER_FIELDS: dict[str, FieldSpec] = {
 }
 
 JOB_FIELDS: dict[str, FieldSpec] = {
-    "external_id": FieldSpec("编号", ("岗位编号", "职位编号", "序号编号", "ID")),
+    "external_id": FieldSpec("编号", ("岗位编号", "职位编号", "ID")),
     "employer_name": FieldSpec("用人单位", ("单位名称", "企业名称", "用人单位名称", "招聘单位", "公司名称", "公司",
                                         "企业", "单位")),
     "employer_credit_code": FieldSpec("统一社会信用代码", ("信用代码", "社会信用代码", "统一代码", "企业信用代码")),
@@ -259,11 +259,11 @@ def _desired_cities(row: _Row) -> list[str]:
 
 def _county_from_address(address: str, province_code: str | None) -> reference.County | None:
     """The county named at the start of an address (重庆市酉阳县龙潭镇… → 酉阳), or None."""
-    text = _compact(address)
+    text = compact_text(address)
     provinces = [province_code] if province_code else sorted(
         {code for form, code in reference.province_prefixes() if text.startswith(form)})
     for prov in provinces:
-        for rest, prefecture in _strip_prefixes(text, prov):
+        for rest, prefecture in place_readings(text, prov):
             for length in range(min(len(rest), 16), 1, -1):
                 found = [c for c in reference.counties_named(prov, rest[:length])
                          if not c.is_development_zone and (prefecture is None or c.city_code == prefecture)]
@@ -302,7 +302,7 @@ def _hukou(row: _Row, record: dict, id_area: str | None) -> None:
             if found is not None:
                 record.update(hukou_province=found.province, hukou_county=found.name, hukou_county_code=found.code)
                 return
-        text = _compact(county)
+        text = compact_text(county)
         matches = [c for c in reference.counties_anywhere(text) if not c.is_development_zone]
         if len(matches) == 1:
             found = matches[0]
@@ -322,7 +322,7 @@ def clean_worker(raw: dict, today: date | None = None) -> tuple[dict | None, lis
     """Validate and canonicalise one worker row; ``(record, [])`` or ``(None, errors)`` (all of them).
 
     ``today`` (default: the platform clock) dates the age and future-birth-date checks."""
-    today = _today(today)
+    today = resolve_today(today)
     row = _Row(raw, WORKER_FIELDS)
     record: dict = {}
     external_id = row.required_text("external_id", 64)
@@ -386,7 +386,7 @@ def _district(row: _Row, city: str | None) -> tuple[str | None, str | None]:
         return None, None
     text = " ".join(str(value).split())
     found: list[reference.County] = []
-    for rest, _prefecture in _strip_prefixes(_compact(text), reference.SHANDONG_CODE):
+    for rest, _prefecture in place_readings(compact_text(text), reference.SHANDONG_CODE):
         found = [c for c in reference.counties_named(reference.SHANDONG_CODE, rest) if not c.is_development_zone]
         if _prefecture:
             found = [c for c in found if c.city_code == _prefecture]
@@ -436,7 +436,7 @@ def clean_job(raw: dict) -> tuple[dict | None, list[FieldError]]:
     record["salary_min"], record["salary_max"] = salary_min, salary_max
 
     headcount_raw = row.get("headcount")
-    if headcount_raw is not None and _compact(headcount_raw) in _SOME:
+    if headcount_raw is not None and compact_text(headcount_raw) in _SOME:
         headcount = None  # 若干: not a number, but not an error either
     else:
         headcount = row.optional("headcount", parse_int, "招聘人数", "headcount")
@@ -459,7 +459,7 @@ def clean_job(raw: dict) -> tuple[dict | None, list[FieldError]]:
     record["age_min"], record["age_max"] = age_min, age_max
 
     education = row.get("education_min")
-    if education is not None and _compact(education) in NO_REQUIREMENT:
+    if education is not None and compact_text(education) in NO_REQUIREMENT:
         education = None
     record["education_min"] = None if education is None else row.run(
         "education_min", normalise_education, education, "education_min")
@@ -471,8 +471,8 @@ def clean_job(raw: dict) -> tuple[dict | None, list[FieldError]]:
                                                                           row.get("status"))
 
     gender = row.get("gender_requirement")
-    if gender is not None and _compact(gender) not in _NO_GENDER:
+    if gender is not None and compact_text(gender) not in _NO_GENDER:
         row.fail("gender_requirement",
-                 f"岗位不得限定性别（现为“{_compact(gender)}”）：依据《就业促进法》和《妇女权益保障法》，招聘不得"
+                 f"岗位不得限定性别（现为“{compact_text(gender)}”）：依据《就业促进法》和《妇女权益保障法》，招聘不得"
                  "限定性别或性别优先，请删除性别要求或改为“不限”。")
     return (None if row.errors else record), row.errors

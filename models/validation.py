@@ -48,6 +48,7 @@ __all__ = [
     "check_phone",
     "check_working_age",
     "clean_text",
+    "compact_text",
     "education_rank",
     "is_empty",
     "normalise_assistance_status",
@@ -59,8 +60,10 @@ __all__ = [
     "parse_int",
     "parse_salary",
     "parse_salary_range",
+    "place_readings",
     "resolve_county",
     "resolve_province",
+    "resolve_today",
     "split_list",
 ]
 
@@ -77,7 +80,8 @@ class ValidationError(ValueError):
         return self.message
 
 
-def _today(today: date | None) -> date:
+def resolve_today(today: date | None) -> date:
+    """``today`` or, when None, today's date on the platform clock (``models.clock``)."""
     if today is not None:
         return today
     from models.clock import today as clock_today
@@ -122,8 +126,8 @@ def clean_text(value: object, label: str = "内容", *, max_length: int = 5000, 
     return text
 
 
-def _compact(value: object) -> str:
-    """Text without any whitespace, full-width digits and letters made half-width."""
+def compact_text(value: object) -> str:
+    """Text without any whitespace, full-width digits and letters made half-width (NFKC)."""
     text = value if isinstance(value, str) else str(value)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
@@ -161,7 +165,7 @@ def check_id_number(value: object, today: date | None = None) -> IdInfo:
 
     The minimum working age is a separate rule (``check_working_age``)."""
     field = "id_number"
-    number = _compact(value).upper()
+    number = compact_text(value).upper()
     if not number:
         raise ValidationError("身份证号为空。", field)
     if len(number) == 15 and number.isdigit():
@@ -178,7 +182,7 @@ def check_id_number(value: object, today: date | None = None) -> IdInfo:
         raise ValidationError("身份证号中的出生日期（第 7–14 位）不是真实的日期。", field) from None
     if born.year < 1900:
         raise ValidationError("身份证号中的出生年份早于 1900 年，请核对。", field)
-    if born > _today(today):
+    if born > resolve_today(today):
         raise ValidationError("身份证号中的出生日期晚于今天，请核对。", field)
     area = number[:6]
     if not reference.area_code_exists(area):
@@ -195,7 +199,7 @@ def check_working_age(birth: date | int, today: date | None = None, *, field: st
     """A worker must be at least 16 (the legal minimum working age) and plausibly alive.
 
     ``birth`` is a birth date (exact age) or a birth year (age reached this year). Returns the age."""
-    today = _today(today)
+    today = resolve_today(today)
     age = age_on(birth, today) if isinstance(birth, date) else today.year - int(birth)
     source = "根据身份证号，" if field == "id_number" else ""
     if age < MIN_WORKING_AGE:
@@ -213,7 +217,7 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 def check_phone(value: object) -> str:
     """A mainland mobile number as 11 digits; spaces, dashes and a +86/0086 prefix are removed."""
-    phone = _compact(value).replace("-", "").replace("(", "").replace(")", "")
+    phone = compact_text(value).replace("-", "").replace("(", "").replace(")", "")
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("0086"):
@@ -245,7 +249,7 @@ def credit_code_check_character(first17: str) -> str:
 def check_credit_code(value: object) -> str:
     """A unified social credit code (统一社会信用代码): 18 characters, GB 32100 check character."""
     field = "employer_credit_code"
-    code = _compact(value).replace("-", "").upper()
+    code = compact_text(value).replace("-", "").upper()
     if len(code) != 18:
         raise ValidationError(f"统一社会信用代码应为 18 位，现为 {len(code)} 位。", field)
     bad = sorted({c for c in code if c not in _USCC_INDEX})
@@ -263,14 +267,14 @@ def check_credit_code(value: object) -> str:
 
 def resolve_province(name: object, field: str = "hukou_province") -> str:
     """The canonical full name of a province (重庆 → 重庆市, 甘肃 → 甘肃省, 广西 → 广西壮族自治区)."""
-    text = _compact(name)
+    text = compact_text(name)
     code = reference.province_code(text)
     if code is None:
         raise ValidationError(f"省份“{text}”不是有效的省级行政区名称（如 重庆市、甘肃省、山东省）。", field)
     return reference.province_name(code)
 
 
-def _strip_prefixes(text: str, province: str) -> list[tuple[str, str | None]]:
+def place_readings(text: str, province: str) -> list[tuple[str, str | None]]:
     """(rest, prefecture code) readings of "甘肃省临夏州东乡县": with the province and/or prefecture
     written in front removed. The text as it is comes first."""
     readings: list[tuple[str, str | None]] = [(text, None)]
@@ -300,11 +304,11 @@ def resolve_county(province: object, county: object, field: str = "hukou_county"
     ambiguous within the province (临夏 = 临夏县 or 临夏市), prefectures, and names of other provinces."""
     province_full = resolve_province(province, "hukou_province" if field == "hukou_county" else field)
     prov = reference.province_code(province_full)
-    text = _compact(county)
+    text = compact_text(county)
     if not text:
         raise ValidationError("区县为空。", field)
     found: list[County] = []
-    for rest, prefecture in _strip_prefixes(text, prov):
+    for rest, prefecture in place_readings(text, prov):
         found = reference.counties_named(prov, rest)
         if prefecture:
             found = [c for c in found if c.city_code == prefecture]
@@ -343,7 +347,7 @@ def normalise_city(value: object, field: str = "city") -> str:
     """One of Shandong's 16 prefecture cities in short form (青岛市 → 青岛).
 
     A Shandong county or district that names its city unambiguously gives that city (平度、黄岛 → 青岛)."""
-    text = _compact(value)
+    text = compact_text(value)
     city = _CITY_FORMS.get(text)
     if city is not None:
         return city
@@ -363,7 +367,7 @@ def normalise_city(value: object, field: str = "city") -> str:
 
 def city_of_district(district: object) -> str | None:
     """The Shandong city of a county/district name when it is unique (黄岛区 → 青岛), else None."""
-    counties = reference.counties_named(reference.SHANDONG_CODE, _compact(district))
+    counties = reference.counties_named(reference.SHANDONG_CODE, compact_text(district))
     cities = {reference.SHANDONG_CITY_BY_CODE.get(c.city_code) for c in counties}
     return cities.pop() if len(cities) == 1 else None
 
@@ -391,7 +395,7 @@ NO_REQUIREMENT = frozenset({"不限", "学历不限", "无要求", "不要求", 
 
 def normalise_education(value: object, field: str = "education") -> str:
     """An education level of the canonical scale (中专、技校、职高 → 中专/技校; 大学本科 → 本科及以上)."""
-    text = _compact(value)
+    text = compact_text(value)
     level = _EDUCATION_BY_TEXT.get(text)
     if level is None:
         stem = text
@@ -430,7 +434,7 @@ def normalise_assistance_status(value: object, field: str = "assistance_status")
     """One of the 5 assistance statuses (脱贫户 → 脱贫享受政策人口; 监测户、边缘户 → 防止返贫监测对象 …).
 
     When a cell names several (脱贫户、低保户), the first in the canonical order is kept."""
-    text = _compact(value)
+    text = compact_text(value)
     status = _ASSISTANCE_BY_TEXT.get(text)
     if status is None:
         parts = [_ASSISTANCE_BY_TEXT.get(p) for p in re.split(r"[、，,；;/（）()+]+", text) if p]
@@ -447,7 +451,7 @@ _GENDERS = {"男": "男", "男性": "男", "m": "男", "male": "男", "女": "�
 
 def normalise_gender(value: object, field: str = "gender") -> str:
     """男 or 女 (男性、M、male …)."""
-    text = _compact(value).lower()
+    text = compact_text(value).lower()
     gender = _GENDERS.get(text)
     if gender is None:
         raise ValidationError(f"性别“{text}”无法识别，应为 男 或 女。", field)
@@ -466,7 +470,7 @@ _JOB_STATUS_BY_TEXT = {v: s for s, vs in _JOB_STATUS_VARIANTS.items() for v in v
 
 def normalise_job_status(value: object, field: str = "status") -> str:
     """open, closed or filled (招聘中 → open, 已关闭 → closed, 已招满 → filled)."""
-    text = _compact(value).lower()
+    text = compact_text(value).lower()
     status = _JOB_STATUS_BY_TEXT.get(text)
     if status is None:
         raise ValidationError(f"岗位状态“{text}”无法识别，应为 open（招聘中）、closed（已关闭）或 filled（已招满）。",
@@ -563,7 +567,7 @@ def _amount(text: str, label: str, field: str | None) -> int:
 
 
 def _salary_text(value: object) -> str:
-    text = _compact(value).lower().replace(",", "").replace("，", "")
+    text = compact_text(value).lower().replace(",", "").replace("，", "")
     for token in ("人民币", "rmb", "¥", "￥", "左右", "以上", "起", "元/月", "/月", "每月", "月薪", "元", "块钱",
                   "块", "月"):
         text = text.replace(token, "")
@@ -578,7 +582,7 @@ def parse_salary(value: object, label: str = "月薪", field: str | None = None)
     if isinstance(value, (int, float)):
         amount = round(value)
     else:
-        raw = _compact(value)
+        raw = compact_text(value)
         if raw.lower() in EMPTY_MARKERS or raw in ("面议", "面谈", "待定", "不限", "均可"):
             return None
         if _PER_OTHER.search(raw):
@@ -597,7 +601,7 @@ def parse_salary_range(value: object, label: str = "月薪", field: str | None =
     """'6000-8000', '6千~8千', '6-8千', '0.6-0.8万', '8000以上' → (low, high) in yuan; (None, None) for 面议."""
     if value is None:
         return None, None
-    raw = _compact(value)
+    raw = compact_text(value)
     if raw.lower() in EMPTY_MARKERS or raw in ("面议", "面谈", "待定", "不限"):
         return None, None
     if _PER_OTHER.search(raw):
@@ -635,7 +639,7 @@ def parse_int(value: object, label: str, field: str | None = None, *, unit: str 
         if not value.is_integer():
             raise ValidationError(f"{label}应为整数，现为 {value}。", field)
         return int(value)
-    text = _compact(value)
+    text = compact_text(value)
     if text.lower() in EMPTY_MARKERS:
         return None
     for token in (unit, "人", "名", "岁", "周岁", "年", "个"):
@@ -643,13 +647,13 @@ def parse_int(value: object, label: str, field: str | None = None, *, unit: str 
             text = text[: -len(token)]
     m = _INT.fullmatch(text)
     if not m:
-        raise ValidationError(f"{label}“{_compact(value)}”不是整数。", field)
+        raise ValidationError(f"{label}“{compact_text(value)}”不是整数。", field)
     return int(m.group(1))
 
 
 def parse_age_range(value: object, field: str = "age_min") -> tuple[int | None, int | None]:
     """'18-50岁', '18至50', '50岁以下', '18周岁以上', '不限' → (min, max)."""
-    raw = _compact(value)
+    raw = compact_text(value)
     if raw.lower() in EMPTY_MARKERS or raw in ("不限", "年龄不限", "无要求"):
         return None, None
     text = raw.replace("周岁", "").replace("岁", "").replace("年龄", "")

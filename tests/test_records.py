@@ -303,7 +303,7 @@ def test_staff_ledger_with_alias_headers_imports(db, tmp_path):
     path = tmp_path / "台账.csv"
     with path.open("w", encoding="gbk", newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(["序号编号", "姓名", "身份证号码", "联系电话", "户籍省", "户籍所在县", "文化程度", "帮扶类型",
+        out.writerow(["人员编号", "姓名", "身份证号码", "联系电话", "户籍省", "户籍所在县", "文化程度", "帮扶类型",
                       "持有证书", "意向务工地", "期望工资（元）"])
         out.writerow(["YY-001", "冉光明", make_id("500242", "19880412"), "13987654321", "重庆", "酉阳",
                       "中专", "监测户", "电焊证、叉车证", "青岛、潍坊", "6千"])
