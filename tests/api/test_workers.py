@@ -86,7 +86,7 @@ def test_create_validates_and_conflicts(call, world):
     response = call("staff", "POST", "/api/v1/workers", json=body)
     created = data(response, 201)
     assert response.headers["Location"].endswith("/api/v1/workers/W-NEW")
-    assert created["hukou_county"] == "酉阳土家族苗族自治县" and created["gender"] == "男"
+    assert created["hukou_county"] == "酉阳土家族苗族自治县" and created["gender"] == "女"
     assert created["birth_year"] == 1999 and created["expected_salary"] == 6000
     assert created["skills"] == ["电工", "焊工"] and "id_number" not in created
     assert created["id_masked"].startswith("500242") and new_id not in response.get_data(as_text=True)

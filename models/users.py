@@ -1,0 +1,210 @@
+"""Accounts: 求职者 (worker), 用人单位 (employer user), 工作人员 (staff, optionally scoped), 管理员 (admin).
+
+Passwords are hashed with werkzeug (scrypt). A worker account links to one ``workers`` row, an employer
+account to one ``employers`` row; staff may be limited to partner counties (``scope_counties``, full
+official names) and/or Shandong cities (``scope_cities``, short names such as 青岛).
+
+Workers mostly get their accounts from staff; a worker may also register with phone + password
+(:func:`register_worker`). No SMS is sent here: phone ownership is not verified, which the page says;
+a real SMS sender would plug in through ``models.notifier`` before ``register_worker`` is called.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import sqlite_utils
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.db import audit, transaction, utcnow
+
+ROLES = ("worker", "employer", "staff", "admin")
+ROLE_LABELS = {"worker": "求职者", "employer": "用人单位", "staff": "工作人员", "admin": "管理员"}
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@\-]{3,40}$")
+
+#: The demo accounts ``make run`` creates (listed in the README). Demo only: never on a real store.
+DEMO_PASSWORD = "tongbang2026"
+DEMO_ACCOUNTS = (
+    # username, role, display name, what it links to
+    ("worker", "worker", "演示求职者", {"worker_external_id": "W00001"}),
+    ("employer", "employer", "演示用人单位", {"job_external_id": "J0001"}),
+    ("staff", "staff", "演示工作人员", {}),
+    ("admin", "admin", "演示管理员", {}),
+)
+
+
+class UserError(ValueError):
+    """An account that cannot be created or changed; ``str(e)`` is a Chinese message."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"密码至少{MIN_PASSWORD}位。", "password")
+
+
+def _decode(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    row = dict(row)
+    for key in ("scope_counties", "scope_cities"):
+        try:
+            row[key] = json.loads(row.get(key) or "[]")
+        except ValueError:
+            row[key] = []
+    return row
+
+
+def _one(db: sqlite_utils.Database, where: str, params: tuple) -> dict | None:
+    cur = db.execute(f"SELECT * FROM users WHERE {where}", params)
+    names = [c[0] for c in cur.description]
+    row = cur.fetchone()
+    return _decode(dict(zip(names, row))) if row else None
+
+
+def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+    return _one(db, "id = ?", (user_id,))
+
+
+def get_user_by_username(db: sqlite_utils.Database, username: str) -> dict | None:
+    return _one(db, "username = ?", ((username or "").strip(),))
+
+
+def user_for_worker(db: sqlite_utils.Database, worker_id: int) -> dict | None:
+    return _one(db, "worker_id = ? AND role = 'worker'", (worker_id,))
+
+
+def list_users(db: sqlite_utils.Database, role: str | None = None) -> list[dict]:
+    sql, params = "SELECT * FROM users", ()
+    if role:
+        sql, params = sql + " WHERE role = ?", (role,)
+    cur = db.execute(sql + " ORDER BY id", params)
+    names = [c[0] for c in cur.description]
+    return [_decode(dict(zip(names, r))) for r in cur.fetchall()]
+
+
+def create_user(db: sqlite_utils.Database, username: str, password: str, role: str, *,
+                display_name: str | None = None, phone: str | None = None, worker_id: int | None = None,
+                employer_id: int | None = None, scope_counties: list[str] | None = None,
+                scope_cities: list[str] | None = None, created_by: int | None = None) -> int:
+    """Create an account; return its id. Raises :class:`UserError` with the field at fault."""
+    username = (username or "").strip()
+    if not _USERNAME.match(username):
+        raise UserError("用户名为3–40位字母、数字或 _ . @ -（可以用手机号）。", "username")
+    if role not in ROLES:
+        raise UserError(f"角色只能是：{'、'.join(ROLES)}。", "role")
+    check_password(password)
+    if role == "worker" and worker_id is None:
+        raise UserError("求职者账号需要关联求职者档案。", "worker_id")
+    if role == "employer" and employer_id is None:
+        raise UserError("用人单位账号需要关联单位。", "employer_id")
+    if role != "worker":
+        worker_id = None
+    if role != "employer":
+        employer_id = None
+    with transaction(db):
+        if get_user_by_username(db, username) is not None:
+            raise UserError("该用户名已被使用。", "username")
+        if worker_id is not None and user_for_worker(db, worker_id) is not None:
+            raise UserError("该求职者已经有账号。", "worker_id")
+        now = utcnow()
+        user_id = db.execute(
+            "INSERT INTO users (username, password_hash, role, display_name, phone, worker_id, employer_id,"
+            " scope_counties, scope_cities, active, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            (username, hash_password(password), role, (display_name or "").strip() or username, phone,
+             worker_id, employer_id, json.dumps(scope_counties or [], ensure_ascii=False),
+             json.dumps(scope_cities or [], ensure_ascii=False), now, now)).lastrowid
+        audit(db, "user.create", user_id=created_by, entity="user", entity_id=user_id, detail={"role": role})
+    return user_id
+
+
+def authenticate(db: sqlite_utils.Database, username: str, password: str) -> dict | None:
+    """The active account with this username and password, or None (same answer for either mistake)."""
+    user = get_user_by_username(db, username)
+    if user is None or not user["active"]:
+        # Spend the same time as a real check so usernames cannot be probed by timing.
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user["password_hash"], password or ""):
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def set_password(db: sqlite_utils.Database, user_id: int, password: str, *, by: int | None = None) -> None:
+    check_password(password)
+    db.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+               (hash_password(password), utcnow(), user_id))
+    audit(db, "user.password", user_id=by or user_id, entity="user", entity_id=user_id)
+
+
+def set_active(db: sqlite_utils.Database, user_id: int, active: bool, *, by: int | None = None) -> None:
+    db.execute("UPDATE users SET active = ?, updated_at = ? WHERE id = ?", (int(active), utcnow(), user_id))
+    audit(db, "user.active" if active else "user.disable", user_id=by, entity="user", entity_id=user_id)
+
+
+def register_worker(db: sqlite_utils.Database, record: dict, password: str) -> tuple[int, int]:
+    """Self-registration with phone + password: validate the worker record (``models.records``), store it
+    and create the account (username = phone). Returns ``(user_id, worker_id)``.
+
+    Raises ``UserError`` for the account, ``models.records.RecordError`` style problems as UserError too.
+    """
+    from models.records import clean_worker
+    from models.workers import DuplicateWorkerError, get_worker_by_external_id, upsert_worker
+
+    phone = (record.get("phone") or "").strip()
+    if not phone:
+        raise UserError("请填写手机号。", "phone")
+    check_password(password)
+    if get_user_by_username(db, phone) is not None:
+        raise UserError("该手机号已经注册，请直接登录。", "phone")
+    record = dict(record, external_id=record.get("external_id") or f"SELF-{phone}")
+    cleaned, problems = clean_worker(record)
+    if problems:
+        first = problems[0]
+        raise UserError(first.message, first.field)
+    with transaction(db):
+        try:
+            upsert_worker(db, cleaned)
+        except DuplicateWorkerError:
+            raise UserError("该身份证号已登记，请联系工作人员开通账号。", "id_number") from None
+        worker = get_worker_by_external_id(db, cleaned["external_id"])
+        user_id = create_user(db, phone, password, "worker", display_name=cleaned.get("name"), phone=phone,
+                              worker_id=worker["id"])
+    return user_id, worker["id"]
+
+
+def seed_demo_accounts(db: sqlite_utils.Database) -> list[str]:
+    """One account per role for the demo (password :data:`DEMO_PASSWORD`). Idempotent."""
+    made = []
+    for username, role, display, link in DEMO_ACCOUNTS:
+        if get_user_by_username(db, username) is not None:
+            continue
+        worker_id = employer_id = None
+        if "worker_external_id" in link:
+            row = db.execute("SELECT id FROM workers WHERE external_id = ?",
+                             (link["worker_external_id"],)).fetchone()
+            if row is None:
+                continue
+            worker_id = row[0]
+        if "job_external_id" in link:
+            row = db.execute("SELECT employer_id FROM jobs WHERE external_id = ?",
+                             (link["job_external_id"],)).fetchone()
+            if row is None:
+                continue
+            employer_id = row[0]
+        create_user(db, username, DEMO_PASSWORD, role, display_name=display, worker_id=worker_id,
+                    employer_id=employer_id)
+        made.append(username)
+    return made
