@@ -1,31 +1,216 @@
-"""Cross-cutting web setup: blueprints, login manager, CSRF, security headers, error pages.
+"""Cross-cutting web setup: login manager, CSRF, rate limits, security headers, error pages, blueprints.
 
-Placeholder until the web platform lands (issue 4).
+- Sessions: Flask-Login; the session user is a :class:`SessionUser` wrapping the ``users`` row (its
+  attributes are what ``models.permissions`` reads: role, worker_id, employer_id, scope_*).
+- CSRF: Flask-WTF's ``CSRFProtect`` on every form POST; the token-authenticated JSON API is exempt
+  (no cookies there, so no CSRF).
+- Rate limits: Flask-Limiter (memory storage: one process, as the README serves it); the login form
+  allows 10 attempts a minute per address.
+- Security headers on every response: a strict CSP (scripts and styles from this site only), no
+  framing, no sniffing, no referrer leaks.
+- Roles: :func:`role_required` for pages; the rules themselves are ``models.permissions``.
 """
 from __future__ import annotations
 
-from flask import Flask
+import importlib
+import importlib.util
+import logging
+from functools import wraps
+
+from flask import Flask, abort, redirect, render_template, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from app.database import get_db
+from models import users as users_model
+from models.users import ROLE_LABELS
+
+log = logging.getLogger(__name__)
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录。"
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+#: Blueprints, in registration order. Each module exposes ``bp``.
+BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
+              "app.api")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+class SessionUser(UserMixin):
+    """The signed-in account, as Flask-Login and ``models.permissions`` see it."""
+
+    def __init__(self, row: dict) -> None:
+        self.row = row
+        self.id = row["id"]
+        self.username = row["username"]
+        self.role = row["role"]
+        self.display_name = row.get("display_name") or row["username"]
+        self.worker_id = row.get("worker_id")
+        self.employer_id = row.get("employer_id")
+        self.scope_counties = row.get("scope_counties") or []
+        self.scope_cities = row.get("scope_cities") or []
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.row.get("active", 1))
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def get(self, key: str, default=None):
+        """Dict-style access, so code written for ``users`` rows works with the session user too."""
+        return getattr(self, key, default)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SessionUser | None:
+    try:
+        row = users_model.get_user(get_db(), int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return SessionUser(row) if row and row["active"] else None
+
+
+def role_required(*roles: str):
+    """Page decorator: anonymous → login page; signed in with another role → 403."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def home_for(user) -> str:
+    """Where each role lands after signing in."""
+    if not getattr(user, "is_authenticated", False):
+        return url_for("auth.login")
+    return {
+        "worker": url_for("seekers.matches") if "seekers" in _registered else "/",
+        "employer": url_for("employers.postings") if "employers" in _registered else "/",
+        "staff": url_for("staff.home") if "staff" in _registered else "/",
+        "admin": url_for("staff.home") if "staff" in _registered else "/",
+    }.get(user.role, "/")
+
+
+_registered: set[str] = set()
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.path.startswith(("/staff", "/employer", "/me", "/api")):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(status: int, title: str, message: str):
+    if request.path.startswith("/api/"):
+        return {"error": {"code": title, "message": message, "field": None}}, status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_e):
+        return _error_page(400, "表单已过期", "页面停留太久或表单已失效，请返回上一页刷新后再提交。")
+
+    @app.errorhandler(400)
+    def _bad(_e):
+        return _error_page(400, "请求有误", "提交的内容不完整或格式不对，请返回检查。")
+
+    @app.errorhandler(403)
+    def _forbidden(_e):
+        return _error_page(403, "没有权限", "您的账号不能查看或修改这个页面。")
+
+    @app.errorhandler(404)
+    def _not_found(_e):
+        return _error_page(404, "找不到页面", "页面不存在，或者您没有权限查看。")
+
+    @app.errorhandler(413)
+    def _too_big(_e):
+        return _error_page(413, "文件太大", "上传的文件超过 50 MB，请拆分后再上传。")
+
+    @app.errorhandler(429)
+    def _too_many(_e):
+        return _error_page(429, "操作太频繁", "尝试次数太多，请一分钟后再试。")
+
+    @app.errorhandler(500)
+    def _server(_e):
+        return _error_page(500, "服务器出错了", "服务器内部错误，请稍后再试；问题已记录。")
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # forms stay valid as long as the session
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    app.after_request(_security_headers)
+    _register_error_handlers(app)
+
     @app.get("/healthz")
     def healthz() -> dict:
         return {"ok": True}
 
-    _register_module_blueprints(app)
+    @app.get("/")
+    def index():
+        return redirect(home_for(current_user))
+
+    @app.context_processor
+    def _globals():
+        return {"role_labels": ROLE_LABELS, "nav_items": nav_items()}
+
+    for name in BLUEPRINTS:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        if module.bp.name in app.blueprints:
+            continue
+        app.register_blueprint(module.bp)
+        _registered.add(module.bp.name)
+        if name == "app.api":
+            csrf.exempt(module.bp)
 
 
-def _register_module_blueprints(app: Flask) -> None:
-    """Blueprints of other modules (each exposes ``bp``), registered when the module exists.
+#: The navigation bar per role: (endpoint, label). Endpoints of blueprints not registered are skipped.
+NAV = {
+    "worker": (("seekers.matches", "推荐岗位"), ("seekers.search", "找工作"),
+               ("seekers.applications", "我的投递"), ("seekers.profile", "我的资料")),
+    "employer": (("employers.postings", "我的岗位"), ("employers.applications", "投递管理"),
+                 ("employers.profile", "单位信息")),
+    "staff": (("staff.home", "工作台"), ("staff.workers", "求职者"), ("staff.jobs", "岗位"),
+              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("dashboard.dashboard", "统计")),
+}
+NAV["admin"] = NAV["staff"]
 
-    Added minimally by PLACEMENTS (app.followups, app.dashboard) and API (app.api) until WEB's
-    registration lands.
-    """
-    import importlib
-    import importlib.util
 
-    for name in ("app.followups", "app.dashboard", "app.api"):
-        if importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            if module.bp.name not in app.blueprints:
-                app.register_blueprint(module.bp)
+def nav_items() -> list[tuple[str, str]]:
+    """(url, label) pairs for the signed-in user's navigation bar."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label in NAV.get(current_user.role, ()):
+        try:
+            items.append((url_for(endpoint), label))
+        except Exception:  # noqa: BLE001 - an endpoint of a blueprint not (yet) registered
+            continue
+    return items

@@ -21,7 +21,7 @@ from models.db import audit, transaction, utcnow
 ROLES = ("worker", "employer", "staff", "admin")
 ROLE_LABELS = {"worker": "求职者", "employer": "用人单位", "staff": "工作人员", "admin": "管理员"}
 MIN_PASSWORD = 8
-_USERNAME = re.compile(r"^[A-Za-z0-9_.@\-]{3,40}$")
+_USERNAME = re.compile(r"^[\w.@\-]{2,40}$")
 
 #: The demo accounts ``make run`` creates (listed in the README). Demo only: never on a real store.
 DEMO_PASSWORD = "tongbang2026"
@@ -98,7 +98,7 @@ def create_user(db: sqlite_utils.Database, username: str, password: str, role: s
     """Create an account; return its id. Raises :class:`UserError` with the field at fault."""
     username = (username or "").strip()
     if not _USERNAME.match(username):
-        raise UserError("用户名为3–40位字母、数字或 _ . @ -（可以用手机号）。", "username")
+        raise UserError("用户名为2–40位文字、字母、数字或 _ . @ -（可以用手机号）。", "username")
     if role not in ROLES:
         raise UserError(f"角色只能是：{'、'.join(ROLES)}。", "role")
     check_password(password)
