@@ -451,7 +451,10 @@ def seed_demo_history(db: sqlite_utils.Database, today: date | None = None, *, c
     if db.execute("SELECT COUNT(*) FROM placements").fetchone()[0]:
         return 0
     rng = random.Random(seed)
-    workers = [r[0] for r in db.execute("SELECT id FROM workers ORDER BY id LIMIT ?", (count,))]
+    # Workers with a demo sign-in stay job-seeking, so the demo shows their 推荐岗位 and applications.
+    workers = [r[0] for r in db.execute(
+        "SELECT id FROM workers WHERE id NOT IN (SELECT worker_id FROM users WHERE worker_id IS NOT NULL)"
+        " ORDER BY id LIMIT ?", (count,))]
     jobs = [r[0] for r in db.execute("SELECT id FROM jobs ORDER BY id")]
     if not workers or not jobs:
         return 0

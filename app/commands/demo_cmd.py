@@ -48,6 +48,7 @@ OPTIONAL_STEPS = (
     ("models.users", "seed_demo_accounts", "演示账号"),
     ("models.placements", "seed_demo_history", "就业记录与回访历史"),
     ("matching.index", "rebuild_all", "匹配索引"),
+    ("app.commands.demo_cmd", "seed_demo_applications", "演示投递与推荐"),
 )
 
 
@@ -198,11 +199,47 @@ def load(fresh: bool, force: bool, build_index: bool, progress: bool) -> None:
         click.echo(f"  {_describe(result)}（{time.perf_counter() - step_started:.1f} 秒）")
         if name == "seed_demo_accounts":
             _show_accounts(result)
+            from models.users import DEMO_PASSWORD
+
+            click.echo(f"    （演示账号密码均为 {DEMO_PASSWORD}，见 README）")
 
     click.echo(f"演示数据装入{'完成' if not failed else '结束，但有步骤失败（见上）'}，"
                f"用时 {time.perf_counter() - started:.1f} 秒。")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def seed_demo_applications(db) -> int:
+    """A few applications to the demo employer's postings, so its pipeline has people in every stage:
+    the best-ranked candidates of its first open postings apply (one recommended by staff), one is in
+    面试. Needs the index. Does nothing once that employer has applications."""
+    from matching.service import candidates_for_job
+    from models import applications
+    from models.users import get_user_by_username
+
+    employer = get_user_by_username(db, "employer")
+    staff = get_user_by_username(db, "staff")
+    if employer is None or employer.get("employer_id") is None:
+        return 0
+    if db.execute("SELECT COUNT(*) FROM applications a JOIN jobs j ON j.id = a.job_id WHERE j.employer_id = ?",
+                  (employer["employer_id"],)).fetchone()[0]:
+        return 0
+    demo_worker = get_user_by_username(db, "worker")
+    skip = {demo_worker["worker_id"]} if demo_worker else set()
+    job_ids = [r[0] for r in db.execute("SELECT id FROM jobs WHERE employer_id = ? AND status = 'open' ORDER BY id"
+                                        " LIMIT 3", (employer["employer_id"],))]
+    made = 0
+    for n, job_id in enumerate(job_ids):
+        picks = [m.worker_id for m in candidates_for_job(db, job_id, k=5) if m.worker_id not in skip][:3]
+        for i, worker_id in enumerate(picks):
+            if i == 2 and staff is not None:
+                applications.recommend(db, worker_id, job_id, staff["id"], note="符合岗位要求，推荐面试")
+            else:
+                app_id = applications.apply(db, worker_id, job_id)
+                if n == 0 and i == 0:
+                    applications.set_status(db, app_id, "面试", "约了周三上午面试", employer["id"])
+            made += 1
+    return made
 
 
 def demo_files() -> list[Path]:
