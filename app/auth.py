@@ -31,10 +31,9 @@ class RegisterForm(FlaskForm):
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=30)])
     phone = StringField("手机号", validators=[DataRequired("请填写手机号")])
     password = PasswordField("密码（至少8位）", validators=[DataRequired("请填写密码")])
-    hukou_province = SelectField("户籍省份", choices=[("重庆市", "重庆市"), ("甘肃省", "甘肃省"),
-                                                    ("山东省", "山东省")])
+    hukou_province = SelectField("户籍省份", choices=["重庆市", "甘肃省", "山东省"])
     hukou_county = StringField("户籍区县（如：酉阳、东乡县）", validators=[DataRequired("请填写户籍区县")])
-    assistance_status = SelectField("帮扶身份", choices=[(s, s) for s in ASSISTANCE_STATUSES])
+    assistance_status = SelectField("帮扶身份", choices=list(ASSISTANCE_STATUSES))
     desired_jobs = StringField("想做什么工作")
 
 

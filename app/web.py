@@ -17,7 +17,7 @@ import importlib.util
 import logging
 from functools import wraps
 
-from flask import Flask, abort, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
@@ -99,15 +99,11 @@ def home_for(user) -> str:
     """Where each role lands after signing in."""
     if not getattr(user, "is_authenticated", False):
         return url_for("auth.login")
-    return {
-        "worker": url_for("seekers.matches") if "seekers" in _registered else "/",
-        "employer": url_for("employers.postings") if "employers" in _registered else "/",
-        "staff": url_for("staff.home") if "staff" in _registered else "/",
-        "admin": url_for("staff.home") if "staff" in _registered else "/",
-    }.get(user.role, "/")
-
-
-_registered: set[str] = set()
+    endpoint = {"worker": "seekers.matches", "employer": "employers.postings", "staff": "staff.home",
+                "admin": "staff.home"}.get(user.role)
+    if endpoint is None or endpoint.split(".")[0] not in current_app.blueprints:
+        return url_for("auth.login") if endpoint is None else "/healthz"
+    return url_for(endpoint)
 
 
 def _security_headers(response):
@@ -186,7 +182,6 @@ def init_app(app: Flask) -> None:
         if module.bp.name in app.blueprints:
             continue
         app.register_blueprint(module.bp)
-        _registered.add(module.bp.name)
         if name == "app.api":
             csrf.exempt(module.bp)
 
