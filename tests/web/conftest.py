@@ -151,3 +151,51 @@ def world(web_app) -> World:
                                           scope_counties=["酉阳土家族苗族自治县"])
         w.users["admin"] = create_user(db, "admin", PASSWORD, "admin")
     return w
+
+
+# --- real browser (Debian's chromium through Playwright; see ../shared/RECIPES.md) --------------------------
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if __import__("os").path.exists(p)),
+                None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is missing: run `make browser` (scripts/install_browser.sh)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone: most workers use one."""
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "is_mobile": True,
+            "has_touch": True, "locale": "zh-CN", "device_scale_factor": 2}
+
+
+@pytest.fixture
+def live_server(web_app, world):
+    """The app served on a free loopback port from a thread (werkzeug), with the `world` loaded."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, web_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def shot():
+    """``shot(page, "name")`` saves a full-page screenshot under tests/artifacts/ for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def _shot(page, name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    return _shot
