@@ -341,3 +341,26 @@ def test_jobs_registry_search(site, world):
     assert "缝纫工" in html and "电焊工" not in html
     assert "&lt;script&gt;" not in html or "<script>alert" not in html
     assert f"/staff/jobs/{world.jobs['Y1']}/candidates" in html
+
+
+def test_import_jobs_from_xlsx(site, world, data_dir):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["岗位编号", "企业名称", "招聘岗位", "工作地点", "薪资待遇", "招聘人数", "性别要求"])
+    sheet.append(["J-N1", "烟台海润食品有限公司", "包装工", "烟台", "5000-6500", 10, "不限"])
+    sheet.append(["J-N2", "烟台海润食品有限公司", "分拣工", "上海", "5000-6000", 3, "不限"])
+    out = io.BytesIO()
+    book.save(out)
+    page = site.login("staff")
+    page.get("/staff/imports")
+    response = page.post("/staff/imports", {"kind": "jobs", "file": (io.BytesIO(out.getvalue()), "../../岗位 台账.xlsx")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302, response.text[:2000]
+    html = page.get(response.headers["Location"]).text
+    assert re.search(r"<strong>1</strong><span>新增", html)
+    assert "第 3 行" in html and "工作城市" in html
+    saved = list((data_dir / "imports").glob("*/*"))
+    assert len(saved) == 1 and saved[0].name == "岗位_台账.xlsx"    # no path parts, no spaces
+    assert "包装工" in page.get("/staff/jobs?q=海润").text
