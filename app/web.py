@@ -198,8 +198,9 @@ NAV = {
 NAV["admin"] = NAV["staff"]
 
 
-def nav_items() -> list[tuple[str, str]]:
-    """(url, label) pairs for the signed-in user's navigation bar."""
+def nav_items() -> list[tuple[str, str, bool]]:
+    """(url, label, is_current) for the signed-in user's navigation bar; the current item is the one whose
+    URL is the longest prefix of the page's path."""
     if not current_user.is_authenticated:
         return []
     items = []
@@ -208,4 +209,6 @@ def nav_items() -> list[tuple[str, str]]:
             items.append((url_for(endpoint), label))
         except Exception:  # noqa: BLE001 - an endpoint of a blueprint not (yet) registered
             continue
-    return items
+    matching = [url for url, _ in items if request.path == url or request.path.startswith(url.rstrip("/") + "/")]
+    current = max(matching, key=len, default=None)
+    return [(url, label, url == current) for url, label in items]
