@@ -19,6 +19,7 @@ second write is ignored.)
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -89,6 +90,13 @@ class EmbeddingCache:
             " model_id TEXT NOT NULL, text_sha TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
             " PRIMARY KEY (model_id, text_sha)) WITHOUT ROWID"
         )
+        # Occupation labels of posting titles (``matching.features.classify_titles``): key = the title's
+        # cleaned parts, value = JSON [[code, name, score], ...]; ``version`` names the classifier and its data.
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS occupation_labels ("
+            " version TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+            " PRIMARY KEY (version, key)) WITHOUT ROWID"
+        )
         self._db_lock = threading.Lock()       # the sqlite3 connection is shared by threads
         self._encode_lock = threading.Lock()   # misses are encoded one batch at a time
 
@@ -133,6 +141,38 @@ class EmbeddingCache:
                 self._conn.executemany(
                     "INSERT OR REPLACE INTO embeddings (model_id, text_sha, dim, vector) VALUES (?, ?, ?, ?)",
                     rows)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    # --- occupation labels of titles ----------------------------------------------------------------
+
+    def lookup_labels(self, version: str, keys: Sequence[str]) -> dict[str, list]:
+        """Stored labels (decoded JSON lists) for these keys under this classifier version."""
+        found: dict[str, list] = {}
+        keys = list(dict.fromkeys(keys))
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start:start + LOOKUP_CHUNK]
+            with self._db_lock:
+                rows = self._conn.execute(
+                    f"SELECT key, value FROM occupation_labels WHERE version = ?"
+                    f" AND key IN ({','.join('?' * len(chunk))})", (version, *chunk)).fetchall()
+            for key, value in rows:
+                try:
+                    found[key] = json.loads(value)
+                except ValueError:         # a damaged row is a miss, classified again and overwritten
+                    continue
+        return found
+
+    def store_labels(self, version: str, labels: dict[str, list]) -> None:
+        """Write labels (JSON-serialisable lists) under this classifier version."""
+        rows = [(version, key, json.dumps(value, ensure_ascii=False)) for key, value in labels.items()]
+        with self._db_lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO occupation_labels (version, key, value) VALUES (?, ?, ?)", rows)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")

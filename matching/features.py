@@ -28,6 +28,7 @@ reasons are written from. Gender is never read here.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -174,7 +175,11 @@ def split_phrases(text: str | None) -> list[str]:
 
 
 def prepare_worker(worker: dict) -> dict:
-    """A copy of the worker with what every pair needs computed once (occupations, words)."""
+    """A copy of the worker with what every pair needs computed once (occupations, words).
+
+    Idempotent: an already prepared worker is returned as it is."""
+    if "_word_bigrams" in worker:
+        return worker
     prepared = dict(worker)
     prepared["_desired_occ"] = desired_occupations(worker)
     prepared["_experience_occ"] = experience_occupations(worker)
@@ -211,7 +216,98 @@ def experience_occupations(worker: dict) -> list[tuple[Occupation, str]]:
 
 def job_occupations(job: dict) -> list[Occupation]:
     """Occupation codes of a posting's title (top ``OCCUPATION_TOP_K``)."""
-    return list(_classify(job.get("title") or ""))
+    return list(title_occupations(job.get("title") or ""))
+
+
+# Titles already classified in this process: title -> occupations. Postings are classified when the job
+# index syncs them (``classify_titles``), so ranking a candidate only looks its title up here. Bounded:
+# emptied when it passes this many titles (a 100k market has ~47k distinct titles, ~15k distinct after
+# ``clean_title``), after which titles are looked up again through the persistent cache.
+TITLE_CACHE_ENTRIES = 200_000
+_titles: dict[str, tuple[Occupation, ...]] = {}
+
+
+def title_occupations(title: str) -> tuple[Occupation, ...]:
+    """The occupations of one posting title (remembered per title in the process)."""
+    found = _titles.get(title)
+    if found is None:
+        found = _classify(title)
+        if len(_titles) >= TITLE_CACHE_ENTRIES:
+            _titles.clear()
+        _titles[title] = found
+    return found
+
+
+def _title_key(title: str) -> str:
+    """What ``classify`` actually reads of a title: its cleaned parts (``clean_title``, first six).
+
+    '急招电焊工（长期）' and '电焊工' share the key, so each distinct trade phrase is classified once.
+    """
+    from models.occupations import clean_title
+
+    return "\x1f".join(clean_title(title or "")[:6])
+
+
+def classify_titles(titles) -> dict[str, tuple[Occupation, ...]]:
+    """Occupations of many posting titles at once: each distinct cleaned title classified once, ever.
+
+    Looks titles up in the process, then in the persistent label cache (``matching.cache``, keyed by
+    the normaliser's version), and classifies only what neither knows; remembers the results in both.
+    """
+    out: dict[str, tuple[Occupation, ...]] = {}
+    todo: dict[str, list[str]] = {}
+    for title in dict.fromkeys(t or "" for t in titles):
+        found = _titles.get(title)
+        if found is not None:
+            out[title] = found
+        else:
+            todo.setdefault(_title_key(title), []).append(title)
+    if not todo:
+        return out
+    known: dict[str, tuple[Occupation, ...]] = {}
+    try:
+        from matching.cache import get_cache
+
+        cache, version = get_cache(), classifier_version()
+        known = {key: tuple(Occupation(*item) for item in value)
+                 for key, value in cache.lookup_labels(version, list(todo)).items()}
+    except Exception:
+        logging.getLogger(__name__).warning("occupation label cache unavailable", exc_info=True)
+        cache = None
+    fresh = {}
+    for key, group in todo.items():
+        occs = known.get(key)
+        if occs is None:
+            occs = fresh[key] = _classify(group[0]) if key else ()
+        for title in group:
+            out[title] = occs
+    if len(_titles) + len(out) > TITLE_CACHE_ENTRIES:
+        _titles.clear()
+    _titles.update(out)
+    if fresh and cache is not None:
+        try:
+            cache.store_labels(version, {k: [[o.code, o.name, o.score] for o in v] for k, v in fresh.items()})
+        except Exception:
+            logging.getLogger(__name__).warning("could not store %d occupation labels", len(fresh), exc_info=True)
+    return out
+
+
+@lru_cache(maxsize=1)
+def classifier_version() -> str:
+    """Names the classifier and its data (code, csv files, ``OCCUPATION_TOP_K``/``MIN_SCORE``): part of
+    every persistent label key, so a new occupation list or rule never returns an old label."""
+    import hashlib
+    from pathlib import Path
+
+    from models import occupations
+
+    digest = hashlib.sha256(f"{W.OCCUPATION_TOP_K}:{W.OCCUPATION_MIN_SCORE}".encode())
+    for path in (Path(occupations.__file__), Path(occupations.CSCO_PATH), Path(occupations.COLLOQUIAL_PATH)):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()[:16]
 
 
 def _same_family(a: str, b: str) -> bool:

@@ -48,6 +48,11 @@ database ids through an id table, with removed or replaced entries tomb-stoned (
 1.25x the threshold or shrinks below half of it. The numbers behind the threshold and ``HNSW_EF_SEARCH``
 come from ``scripts/bench_matching_speed.py``: see the comment on the constants below.
 
+The jobs index also keeps ``occupations`` (``matching.occmap.OccupationMap``): occupation code -> open
+postings, fed the same rows as the vectors (rebuild, verified load, every sync), so the matching
+service's occupation channel never scans the table. Titles are classified through
+``matching.features.classify_titles`` (each distinct cleaned title once; labels persist in the cache file).
+
 Thread safety: one lock per index; Flask serves requests from threads. FAISS calls hold it too.
 """
 from __future__ import annotations
@@ -69,6 +74,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from matching.occmap import OccupationMap
 from models.config import data_dir
 from models.db import loads_list
 
@@ -409,6 +415,8 @@ class VectorIndex:
         self.dirty = 0
         self.last_check: dict = {}
         self.last_sync_seconds = 0.0
+        # jobs only: occupation code -> open postings, fed the same rows as the vectors (matching.occmap)
+        self.occupations = OccupationMap() if kind == "jobs" else None
 
     # paths
     @property
@@ -455,6 +463,8 @@ class VectorIndex:
             ids, vectors, digests = self._embed(rows, progress)
             self.backend = build_backend(ids, vectors, encoder.dim)
             self.entries = {int(i): d for i, d in zip(ids, digests)}
+            if self.occupations is not None:
+                self.occupations.reset(rows)
             self.model_id, self.dim = encoder.model_id, int(encoder.dim)
             self.max_rev = max([max_rev, *(int(r["rev"] or 0) for r in rows)])
             self.dirty = 1
@@ -500,6 +510,8 @@ class VectorIndex:
             return len(rows)
 
     def _apply(self, rows: list[dict], progress: bool | None = None) -> None:
+        if self.occupations is not None:
+            self.occupations.apply(rows, self.kind.is_live)
         live = [r for r in rows if self.kind.is_live(r)]
         gone = [int(r["id"]) for r in rows if not self.kind.is_live(r) and int(r["id"]) in self.entries]
         if gone:
@@ -551,6 +563,14 @@ class VectorIndex:
             if self.backend is None or int(db_id) not in self.entries:
                 return None
             return np.asarray(self.backend.reconstruct(int(db_id)), dtype=np.float32)
+
+    def vectors_for(self, db_ids: Iterable[int]) -> dict[int, np.ndarray]:
+        """The indexed vectors of these rows (rows not in the index are left out)."""
+        with self.lock:
+            if self.backend is None:
+                return {}
+            return {int(i): np.asarray(self.backend.reconstruct(int(i)), dtype=np.float32)
+                    for i in db_ids if int(i) in self.entries}
 
     # --- persistence --------------------------------------------------------------------------------
 
@@ -636,7 +656,8 @@ class VectorIndex:
             return "stale", f"数据库版本 {store_rev} 低于索引记录的 {saved_rev}（数据库被替换或恢复）", None
         newer = {int(r[0]) for r in db.execute(f"SELECT id FROM {self.kind.table} WHERE rev > ?", (saved_rev,))}
         expected = {}
-        for row in _rows(db, self.kind, f"{self.kind.live_sql} AND t.rev <= ?", (saved_rev,)):
+        covered_rows = _rows(db, self.kind, f"{self.kind.live_sql} AND t.rev <= ?", (saved_rev,))
+        for row in covered_rows:
             expected[int(row["id"])] = _digest(self.kind.text(row))
         covered = {i: d for i, d in entries.items() if i not in newer}
         if covered != expected:
@@ -645,11 +666,13 @@ class VectorIndex:
             differ = sum(1 for i in set(expected) & set(covered) if expected[i] != covered[i])
             return "stale", f"索引与数据库不一致：缺 {missing} 条，多 {extra} 条，文本不同 {differ} 条", None
         return "ok", "", {"backend": backend, "entries": entries, "max_rev": saved_rev,
-                          "model_id": encoder.model_id, "dim": int(encoder.dim)}
+                          "model_id": encoder.model_id, "dim": int(encoder.dim), "rows": covered_rows}
 
     def _adopt(self, state: dict) -> None:
         self.backend, self.entries = state["backend"], state["entries"]
         self.max_rev, self.model_id, self.dim = state["max_rev"], state["model_id"], state["dim"]
+        if self.occupations is not None:
+            self.occupations.reset(state["rows"])
         self.dirty = 0
 
     def _first_load(self, db) -> None:
@@ -746,6 +769,21 @@ class IndexHandle:
         with self._index.lock:
             self._index.ensure(self._db)
             return self._index.vector_for(db_id)
+
+    def vectors_for(self, db_ids: Iterable[int], *, synced: bool = False) -> dict[int, np.ndarray]:
+        """``{db_id: vector}`` of the rows that are indexed (``synced``: the caller just synced)."""
+        with self._index.lock:
+            if not synced:
+                self._index.ensure(self._db)
+            return self._index.vectors_for(db_ids)
+
+    def occupation_hits(self, codes: list[str], cities: Iterable[str], n: int) -> list[int]:
+        """Open postings whose title is in one of ``codes`` (jobs index only), desired cities first,
+        newest first, at most ``n`` (synced first: new postings are in, closed ones out)."""
+        with self._index.lock:
+            self._index.ensure(self._db)
+            occupations = self._index.occupations
+            return occupations.hits(codes, cities, n) if occupations is not None else []
 
     def __len__(self) -> int:
         with self._index.lock:

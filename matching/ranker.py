@@ -18,6 +18,7 @@ from datetime import date
 from matching import weights as W
 from matching.features import HardCheck, Signals, check_hard, experience_phrase, prepare_worker, soft_signals
 from matching.reasons import reasons_for, warnings_for
+from models.clock import today as clock_today
 
 
 @dataclass
@@ -90,6 +91,7 @@ def rank_jobs(worker: dict, candidates: list[tuple[dict, float]], *, today: date
     """
     scale = scale or semantic_scaler([sim for _job, sim in candidates])
     worker = prepare_worker(worker)
+    today = today or clock_today()          # once per list, not per pair (a time-zone look-up each)
     out = []
     for job, sim in candidates:
         scored = score_pair(worker, job, sim, scale, today=today, stability=stability)
@@ -105,6 +107,7 @@ def rank_workers(job: dict, candidates: list[tuple[dict, float]], *, today: date
                  scale=None, explain_top: int | None = None) -> list[Scored]:
     """Rank candidate workers ``[(worker, similarity)]`` for a job: only those who meet its requirements."""
     scale = scale or semantic_scaler([sim for _worker, sim in candidates])
+    today = today or clock_today()
     out = []
     for worker, sim in candidates:
         scored = score_pair(prepare_worker(worker), job, sim, scale, today=today)

@@ -184,9 +184,8 @@ def ranked_in_memory(workers, jobs, sims, today) -> dict[str, list[str]]:
 def load_instance(folder: str | None = None):
     """A fresh instance in ``folder`` (a new temp folder by default) with the dev set imported."""
     os.environ["TONGBANG_DATA_DIR"] = folder or tempfile.mkdtemp(prefix="tongbang-eval-")
-    from models.ledger import import_file
-
     from models.db import connect
+    from models.ledger import import_file
 
     db = connect()
     info = {}

@@ -122,6 +122,70 @@ def test_edit_that_does_not_change_the_text_costs_no_encoding(db, market, monkey
     assert calls == []                      # salary is not part of the text: nothing re-embedded
 
 
+def _welder_codes() -> list[str]:
+    from matching.features import job_occupations
+
+    return [o.code for o in job_occupations({"title": "电焊工"})[:1]]
+
+
+def test_occupation_map_follows_new_edited_and_closed_postings(db, market, data_dir):
+    index = get_job_index(db)
+    welder = _welder_codes()
+    assert welder and index.occupation_hits(welder, ["青岛"], 10) == [market["weld"]]
+    other = connect()
+    try:
+        fresh = save_job(other, job("J-WELD2", "急招电焊工（长期）", employer="烟台船厂", city="烟台"))
+    finally:
+        other.conn.close()
+    # new posting: in the channel at once, after the one in the desired city
+    assert index.occupation_hits(welder, ["青岛"], 10) == [market["weld"], fresh]
+    assert index.occupation_hits(welder, ["烟台"], 10) == [fresh, market["weld"]]
+    assert index.occupation_hits(welder, [], 1) == [fresh]                  # newest first, capped
+    save_job(db, job("J-WELD2", "会计", employer="烟台船厂", city="烟台"), job_id=fresh)   # edited: moves
+    assert index.occupation_hits(welder, [], 10) == [market["weld"]]
+    set_job_status(db, market["weld"], "closed")                            # closed: gone at once
+    assert index.occupation_hits(welder, [], 10) == []
+    set_job_status(db, market["weld"], "open")
+    restart()                                                               # verified load rebuilds the map
+    assert get_job_index(db).occupation_hits(welder, [], 10) == [market["weld"]]
+
+
+def test_titles_are_classified_once_and_remembered_across_restarts(db, market, data_dir, monkeypatch):
+    from matching import features
+    from matching.cache import get_cache
+
+    features._titles.clear()                              # as in a new process
+    get_job_index(db).search(query("焊工"), 1)
+    version = features.classifier_version()
+    key = features._title_key("电焊工")
+    assert get_cache().lookup_labels(version, [key])[key][0][0] == _welder_codes()[0]
+    restart()
+    features._titles.clear()
+    features._classify.cache_clear()
+    calls = []
+    original = features._classify.__wrapped__
+    monkeypatch.setattr(features, "_classify", lambda text: (calls.append(text), original(text))[1])
+    assert get_job_index(db).occupation_hits(_welder_codes(), [], 10) == [market["weld"]]
+    assert [c for c in calls if c != "电焊工"] == []      # the three titles came from the label cache
+
+
+def test_match_list_sees_edits_and_closures_at_once(db, market):
+    from matching.service import jobs_for_worker
+
+    upsert_worker(db, {"external_id": "W-WELD", "name": "王师傅", "desired_jobs": "电焊工",
+                       "experience": "船厂电焊十年", "desired_cities": ["青岛"]})
+    worker_id = db.execute("SELECT id FROM workers WHERE external_id = 'W-WELD'").fetchone()[0]
+    first = jobs_for_worker(db, worker_id, 3)
+    assert first[0].job_id == market["weld"] and first[0].salary_min is None
+    # salary is not in the embedded text: only the record changes (a new rev), and the list shows it
+    save_job(db, job("J-WELD", "电焊工", description="船体焊接，二保焊", salary_min=9000, salary_max=12000),
+             job_id=market["weld"])
+    again = jobs_for_worker(db, worker_id, 3)
+    assert again[0].job_id == market["weld"] and again[0].salary_min == 9000
+    set_job_status(db, market["weld"], "closed")
+    assert market["weld"] not in [m.job_id for m in jobs_for_worker(db, worker_id, 3)]
+
+
 def test_worker_index_holds_seeking_workers_only(db, encoder):
     wid = 0
     for ext, desired in (("W1", "电焊工"), ("W2", "会计")):
