@@ -148,3 +148,12 @@ def test_road_transport_qualification_generic_and_specific():
     assert holds_certificate(["客运从业资格证"], "道路运输从业资格证")
     assert not holds_certificate(["道路运输从业资格证"], "危险货物运输从业资格证")
     assert not holds_certificate(["客运从业资格证"], "货运从业资格证")
+
+
+def test_ledger_wordings_for_excavator_and_scaffold_certificates():
+    from models.certificates import normalise_certificate
+
+    assert normalise_certificate("挖掘机驾驶员证") == "挖掘机操作证"
+    assert normalise_certificate("登高作业证（架子工）") == "登高架设证"
+    assert normalise_certificate("登高作业证") == "登高证"      # without 架子工 it is the 高处作业 one
+    assert normalise_certificate("建筑架子工") == "架子工证"     # the housing ministry's card stays its own
