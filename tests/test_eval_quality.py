@@ -20,7 +20,7 @@ pytest.importorskip("models.validation")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-NDCG_FLOOR = 0.88
+NDCG_FLOOR = 0.94
 
 
 @pytest.fixture(scope="module")
