@@ -259,5 +259,5 @@ def _placement_or_404(db, placement_id: int) -> dict:
     if placement is None:
         abort(404)
     if not can_see(placement):
-        abort(403)
+        abort(404)  # out of the staff member's scope: do not even confirm it exists
     return placement

@@ -167,7 +167,7 @@ def test_scope_limits_queue_and_detail(web_app, world):
     login(client, world["gs"])
     html = client.get("/staff/followups/").get_data(as_text=True)
     assert "马小明" in html and "冉大山" not in html
-    assert client.get(f"/staff/followups/{world['pc']}").status_code == 403
+    assert client.get(f"/staff/followups/{world['pc']}").status_code == 404
     assert client.get(f"/staff/followups/{world['pg']}").status_code == 200
 
 
