@@ -11,10 +11,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from flask import Flask  # noqa: E402
+from flask import Flask
 
-from app import database  # noqa: E402
-from app.commands import register_commands  # noqa: E402
+from app import database
+from app.commands import register_commands
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -45,6 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per audience. Each module exposes ``bp`` and optionally ``init_app(app)``."""
-    from app import web  # noqa: F401  (security headers, login manager, CSRF, error pages)
+    from app import web
 
     web.init_app(app)

@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
         print(f"\n===== bench_{name} =====", flush=True)
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, str(scripts[name])], cwd=ROOT,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         report = proc.stdout + (f"\n[stderr]\n{proc.stderr[-4000:]}" if proc.returncode else "")
         print(report, flush=True)
         print(f"(bench_{name}: {time.perf_counter() - started:.1f} s, exit {proc.returncode})")

@@ -8,9 +8,9 @@ is added without a row here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -36,9 +36,9 @@ def case(endpoint, method, url, allowed, hidden=(), absent=False):
                 frozenset(hidden), absent)
 
 
-A = lambda w: w.workers["A"]  # noqa: E731  酉阳: inside staff_cq's scope
-B = lambda w: w.workers["B"]  # noqa: E731  东乡: outside it
-X1 = lambda w: w.jobs["X1"]  # noqa: E731  employer X's posting
+A = lambda w: w.workers["A"]
+B = lambda w: w.workers["B"]
+X1 = lambda w: w.jobs["X1"]
 
 CASES = [
     # job seekers (their own record only: the worker id comes from the session, never the URL)
