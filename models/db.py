@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import sqlite_utils
 
@@ -29,7 +29,7 @@ from models.config import db_path
 
 def utcnow() -> str:
     """Current time as ISO-8601 UTC text with seconds, the format of every timestamp column."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def loads_list(value: str | list | None) -> list:
