@@ -351,11 +351,49 @@ def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_jo
     changing its order; ``exclude_job_ids`` are never returned (jobs the worker left);
     ``stability`` maps employer_id -> retention share (0..1) and nudges towards employers who keep people.
     """
+    filters = SearchFilters.of(filters)
+    key = _result_key(db, worker_id, k, filters, exclude_job_ids, stability, today)
+    if key is not None:
+        with _results_lock:
+            hit = _results.get(key)
+            if hit is not None:
+                _results.move_to_end(key)
+                return list(hit)
+    found = _rank_jobs_for_worker(db, worker_id, k, filters, exclude_job_ids, stability, today)
+    if key is not None:
+        with _results_lock:
+            _results[key] = tuple(found)
+            while len(_results) > RESULT_CACHE_SIZE:
+                _results.popitem(last=False)
+    return found
+
+
+#: Ranked lists kept per (store, worker and its revision, open-jobs revision, query): a worker reloading
+#: 推荐岗位 costs a dictionary look-up until they or any posting change (every write bumps ``rev``, so an
+#: entry can never be stale). Employer renames do not bump a posting's ``rev``, as for the record cache.
+RESULT_CACHE_SIZE = 4096
+_results: OrderedDict = OrderedDict()
+_results_lock = threading.Lock()
+
+
+def _result_key(db, worker_id, k, filters, exclude_job_ids, stability, today):
+    from matching.index import _db_file
+    from models.clock import today as clock_today
+
+    row = db.execute("SELECT rev FROM workers WHERE id = ?", (int(worker_id),)).fetchone()
+    if row is None:
+        return None
+    jobs_rev = db.execute("SELECT MAX(rev) FROM jobs").fetchone()  # the app closes postings, never deletes
+    return (_db_file(db), int(worker_id), row[0], tuple(jobs_rev), int(k), repr(filters),
+            tuple(sorted(int(i) for i in exclude_job_ids)),
+            tuple(sorted(stability.items())) if stability else None, today or clock_today())
+
+
+def _rank_jobs_for_worker(db, worker_id, k, filters, exclude_job_ids, stability, today) -> list[Match]:
     worker = load_workers(db, [worker_id]).get(int(worker_id))
     if worker is None:
         return []
     worker = prepared_worker(worker)
-    filters = SearchFilters.of(filters)
     candidates, pool = job_candidates(db, worker, filters)
     excluded = {int(i) for i in exclude_job_ids}
     candidates = [(j, s) for j, s in candidates if j["id"] not in excluded
