@@ -1,6 +1,6 @@
 """Web load benchmark: the worker's 推荐岗位 page and ``GET /api/v1/workers/<id>/matches``.
 
-Served the way the README serves it (``make run``: gunicorn, 2 workers × 4 threads, on loopback) over the
+Served the way the README serves it (``make run``: gunicorn, 4 single-threaded workers, on loopback) over the
 demo data, with load from a second process: ``wrk`` (Debian package; installed when missing and apt is
 available), else a Python thread pool. 20 concurrent connections, each request for a random one of 40
 job-seeking demo workers (their own signed-in session for the page; a staff API token for the API), so
@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-GUNICORN_ARGS = ["--workers", "2", "--threads", "4"]  # as in the Makefile's `run`
+GUNICORN_ARGS = ["--workers", "4", "--threads", "1"]  # as in the Makefile's `run`
 PASSWORD = "bench-pass-123"
 
 
@@ -196,7 +196,7 @@ def main() -> int:
         cookies = [login(base, f"bench{n}") for n in range(len(externals))]
         pages = [("/me/matches", {"Cookie": c}) for c in cookies]
         api = [(f"/api/v1/workers/{e}/matches?k=10", {"Authorization": f"Bearer {token}"}) for e in externals]
-        for path, headers in pages[:8] + api[:8]:  # warm both worker processes (model load, index open)
+        for path, headers in (pages + api) * 2:  # warm every worker process (model load, index open)
             urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=60).read()
         wrk = ensure_wrk()
         print(f"server: gunicorn {' '.join(GUNICORN_ARGS)}; load: {'wrk' if wrk else 'Python threads'}, "
