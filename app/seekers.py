@@ -29,7 +29,6 @@ from models import applications as applications_model
 from models import permissions
 from models import workers as workers_model
 from models.jobs import get_job, list_jobs
-from models.pii import decrypt_id
 from models.placements import left_job_ids
 from models.records import WORKER_FIELDS, clean_worker
 from models.validation import EDUCATION_LEVELS, SHANDONG_CITIES, ValidationError, parse_salary
@@ -302,18 +301,12 @@ def _form_data(worker: dict) -> dict:
     return data
 
 
-def _stored_id_number(db, worker_id: int) -> str | None:
-    """The stored ID number, decrypted only to be written back unchanged (never shown, never logged)."""
-    row = db.execute("SELECT id_number_enc FROM workers WHERE id = ?", (worker_id,)).fetchone()
-    return decrypt_id(row[0]) if row and row[0] else None
-
-
 def _save_profile(db, form: ProfileForm, worker: dict) -> tuple[bool, list[str]]:
     """Validate and store; returns (saved, errors not tied to a form field). Field errors are attached
     to ``form`` next to their field."""
     raw = {name: worker.get(name) for name in KEPT}
     raw.update({name: (getattr(form, name).data or "").strip() for name in EDITABLE})
-    raw["id_number"] = _stored_id_number(db, worker["id"]) or ""
+    raw["id_number"] = workers_model.stored_id_number(db, worker["id"]) or ""
     record, errors = clean_worker(raw)
     general: list[str] = []
     for error in errors:

@@ -38,7 +38,6 @@ from models.clock import today as clock_today
 from models.config import data_dir
 from models.jobs import STATUSES as JOB_STATUSES
 from models.jobs import get_job, list_jobs
-from models.pii import decrypt_id
 from models.placements import left_job_ids, placements_for_worker
 from models.records import WORKER_FIELDS, clean_worker
 from models.validation import ASSISTANCE_STATUSES, EDUCATION_LEVELS
@@ -124,13 +123,6 @@ def _job_or_404(db, job_id: int) -> dict:
     if job is None or not permissions.staff_covers_job(current_user, job):
         abort(404)
     return job
-
-
-def _stored_id_number(db, worker_id: int) -> str | None:
-    """The worker's stored ID number, decrypted only to be written back unchanged on edit (never shown,
-    so not an audited reveal)."""
-    row = db.execute("SELECT id_number_enc FROM workers WHERE id = ?", (worker_id,)).fetchone()
-    return decrypt_id(row[0]) if row and row[0] else None
 
 
 # --- 工作台 ------------------------------------------------------------------------------------------------
@@ -287,7 +279,7 @@ def _save_worker(db, form: WorkerForm, worker: dict | None) -> tuple[int | None,
     else:
         raw["external_id"] = worker["external_id"]
         if not raw["id_number"]:
-            raw["id_number"] = _stored_id_number(db, worker["id"]) or ""
+            raw["id_number"] = workers_model.stored_id_number(db, worker["id"]) or ""
     record, errors = clean_worker(raw)
     for error in errors:
         general += _add_error(form, error.field, error.message)

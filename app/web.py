@@ -125,34 +125,21 @@ def _error_page(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+#: What a person reads for each error: (status, title, message). CSRFError is a 400 of its own.
+ERROR_PAGES = {
+    CSRFError: (400, "表单已过期", "页面停留太久或表单已失效，请返回上一页刷新后再提交。"),
+    400: (400, "请求有误", "提交的内容不完整或格式不对，请返回检查。"),
+    403: (403, "没有权限", "您的账号不能查看或修改这个页面。"),
+    404: (404, "找不到页面", "页面不存在，或者您没有权限查看。"),
+    413: (413, "文件太大", "上传的文件超过 50 MB，请拆分后再上传。"),
+    429: (429, "操作太频繁", "尝试次数太多，请一分钟后再试。"),
+    500: (500, "服务器出错了", "服务器内部错误，请稍后再试；问题已记录。"),
+}
+
+
 def _register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def _csrf(_e):
-        return _error_page(400, "表单已过期", "页面停留太久或表单已失效，请返回上一页刷新后再提交。")
-
-    @app.errorhandler(400)
-    def _bad(_e):
-        return _error_page(400, "请求有误", "提交的内容不完整或格式不对，请返回检查。")
-
-    @app.errorhandler(403)
-    def _forbidden(_e):
-        return _error_page(403, "没有权限", "您的账号不能查看或修改这个页面。")
-
-    @app.errorhandler(404)
-    def _not_found(_e):
-        return _error_page(404, "找不到页面", "页面不存在，或者您没有权限查看。")
-
-    @app.errorhandler(413)
-    def _too_big(_e):
-        return _error_page(413, "文件太大", "上传的文件超过 50 MB，请拆分后再上传。")
-
-    @app.errorhandler(429)
-    def _too_many(_e):
-        return _error_page(429, "操作太频繁", "尝试次数太多，请一分钟后再试。")
-
-    @app.errorhandler(500)
-    def _server(_e):
-        return _error_page(500, "服务器出错了", "服务器内部错误，请稍后再试；问题已记录。")
+    for key, page in ERROR_PAGES.items():
+        app.register_error_handler(key, lambda _e, page=page: _error_page(*page))
 
 
 def init_app(app: Flask) -> None:

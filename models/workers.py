@@ -205,6 +205,13 @@ def set_worker_seeking(db: sqlite_utils.Database, worker_id: int, seeking: bool)
     return cur.rowcount > 0
 
 
+def stored_id_number(db: sqlite_utils.Database, worker_id: int) -> str | None:
+    """The worker's stored ID number, decrypted only so an edit form can write it back unchanged when the
+    field is left empty. Never for display (that is :func:`reveal_id_number`, which is audited)."""
+    row = _conn(db).execute("SELECT id_number_enc FROM workers WHERE id = ?", (worker_id,)).fetchone()
+    return pii.decrypt_id(row[0]) if row and row[0] else None
+
+
 def reveal_id_number(db: sqlite_utils.Database, worker_id: int, user_id: int | None, *,
                      via: str = "store") -> str | None:
     """Decrypt a worker's full ID number for an entitled person and record the view in ``audit_log``.

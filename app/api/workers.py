@@ -36,12 +36,9 @@ def worker_or_404(external_id: str, field: str | None = None) -> dict:
 
 def related_to_employer(employer_id: int | None, worker_id: int) -> bool:
     """The worker applied to, or was recommended for, one of this employer's postings."""
-    if employer_id is None:
-        return False
-    row = get_db().execute(
-        "SELECT 1 FROM applications a JOIN jobs j ON j.id = a.job_id"
-        " WHERE a.worker_id = ? AND j.employer_id = ? LIMIT 1", (worker_id, employer_id)).fetchone()
-    return row is not None
+    from models.applications import related_to_employer as related
+
+    return related(get_db(), employer_id, worker_id)
 
 
 def visible_worker(user: dict, worker: dict) -> dict:
