@@ -2,7 +2,7 @@
 
 No SMS can be sent from here, so registration does not pretend to verify the phone: the account is
 created at once, and staff see self-registered workers (编号 ``SELF-…``) in the registry to confirm them.
-A real SMS code check would slot in before ``models.users.register_worker`` is called.
+A real SMS code check would slot in before ``models.people.users.register_worker`` is called.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length
 
 from app.database import get_db
 from app.web import SessionUser, home_for, limiter
-from models import users
-from models.validation import ASSISTANCE_STATUSES
+from models.people import users
+from models.vocabulary import ASSISTANCE_STATUSES
 
 bp = Blueprint("auth", __name__)
 

@@ -12,9 +12,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from app.database import get_db
 from app.followups import current_staff, staff_only, staff_scope, template_context, user_id
-from models import permissions
-from models.clock import today as clock_today
-from models.comparison import (
+from models import access as permissions
+from models.placement.comparison import (
     KINDS,
     LIST_STATUSES,
     ComparisonError,
@@ -23,9 +22,10 @@ from models.comparison import (
     get_batch,
     list_batches,
 )
-from models.reports import annual_report_bytes, dashboard_data, reports_dir, saved_reports
-from models.stability import export_subsidy_xlsx, retention_table, subsidy_list
-from models.stability_rules import TRANSPORT_SUBSIDY
+from models.placement.reports import annual_report_bytes, dashboard_data, reports_dir, saved_reports
+from models.placement.stability import export_subsidy_xlsx, retention_table, subsidy_list
+from models.placement.stability_rules import TRANSPORT_SUBSIDY
+from models.store.clock import today as clock_today
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff")
 bp.before_request(staff_only)

@@ -11,8 +11,8 @@ import secrets
 import sqlite_utils
 from flask import Flask, g
 
-from models.config import data_dir
-from models.db import connect
+from models.store.config import data_dir
+from models.store.db import connect
 
 
 def get_db() -> sqlite_utils.Database:

@@ -4,14 +4,14 @@ applications pipeline, and the company profile.
 Every page is for a signed-in employer account (``role_required("employer")``) and works only on that
 account's own employer: the employer id comes from the session user, never from the URL. A posting or an
 application of another employer is a 404 (the page does not confirm it exists); the rule is
-``models.permissions.owns_job`` / ``can_edit_job`` / ``can_view_candidates`` / ``can_update_application``.
+``models.access.owns_job`` / ``can_edit_job`` / ``can_view_candidates`` / ``can_update_application``.
 
-Views stay thin: a posting is validated by ``models.records.clean_job`` (the same rules as a ledger import,
-so a posting may never require a gender) and saved by ``models.jobs.save_job``; ranking is
+Views stay thin: a posting is validated by ``models.intake.records.clean_job`` (the same rules as a ledger import,
+so a posting may never require a gender) and saved by ``models.hiring.jobs.save_job``; ranking is
 ``matching.service.candidates_for_job``; how much of a worker an employer sees is
-``models.permissions.worker_visibility`` / ``present_worker`` (masked name and phone unless the worker
+``models.access.worker_visibility`` / ``present_worker`` (masked name and phone unless the worker
 applied to or was recommended for this employer; never an ID number on these pages); the pipeline is
-``models.applications`` (录用 creates the placement).
+``models.hiring.applications`` (录用 creates the placement).
 """
 from __future__ import annotations
 
@@ -28,14 +28,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.database import get_db
 from app.web import role_required
-from models import applications as applications_model
-from models import employers as employers_model
-from models import permissions
-from models import workers as workers_model
-from models.jobs import get_job, get_job_by_external_id, list_jobs, save_job, set_job_status
-from models.records import JOB_FIELDS, clean_job
-from models.validation import (
-    EDUCATION_LEVELS,
+from models import access as permissions
+from models.hiring import applications as applications_model
+from models.hiring.jobs import get_job, get_job_by_external_id, list_jobs, save_job, set_job_status
+from models.intake.records import JOB_FIELDS, clean_job
+from models.intake.validation import (
     SHANDONG_CITIES,
     ValidationError,
     check_credit_code,
@@ -44,18 +41,19 @@ from models.validation import (
     normalise_city,
     split_list,
 )
+from models.people import employers as employers_model
+from models.people import workers as workers_model
+from models.vocabulary import EDUCATION_LEVELS, JOB_STATUS_LABELS, PIPELINE_STATUSES, SOURCE_LABELS
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
 
 CANDIDATES_K = 20
 #: Upper bound of an employer's postings listed on one page (employers have a handful, not thousands).
 MAX_POSTINGS = 1000
-JOB_STATUS_LABELS = {"open": "招聘中", "closed": "已停招", "filled": "已招满"}
 #: Benefit checkboxes of the posting form (what matching understands as needs); anything else is free text.
 BENEFITS = ("包吃住", "包住", "包吃", "五险一金", "夫妻房", "长白班", "交通补贴", "加班费")
-SOURCE_LABELS = {"worker": "自己投递", "staff": "工作人员推荐"}
 #: Statuses an employer may move an application to (the pipeline; 待处理 is where it starts).
-PIPELINE = applications_model.STATUSES
+PIPELINE = PIPELINE_STATUSES
 
 
 @bp.context_processor

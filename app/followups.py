@@ -2,7 +2,7 @@
 placements found elsewhere, the risk list, and reminders from the notifier outbox.
 
 Staff/admin only (a worker or employer gets 403), limited to the staff member's counties/cities.
-Views are thin: rules live in ``models.placements``, ``models.follow_ups``, ``models.stability``.
+Views are thin: rules live in ``models.placement.placements``, ``models.placement.follow_ups``, ``models.placement.stability``.
 """
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from flask import (
 )
 
 from app.database import get_db
-from models import permissions
-from models.clock import today as clock_today
-from models.follow_ups import CHANNELS, due_queue, recently_left, record_follow_up
+from matching.rematch import rematch
+from models import access as permissions
 from models.notifier import inbox, mark_done
-from models.pii import mask_phone
-from models.placements import (
+from models.people.pii import mask_phone
+from models.placement.follow_ups import CHANNELS, due_queue, recently_left, record_follow_up
+from models.placement.placements import (
     PlacementError,
     Scope,
     create_placement,
@@ -33,8 +33,8 @@ from models.placements import (
     get_placement,
     placement_state,
     placements_for_worker,
-    rematch,
 )
+from models.store.clock import today as clock_today
 
 bp = Blueprint("followups", __name__, url_prefix="/staff/followups")
 
@@ -104,7 +104,7 @@ def user_id() -> int | None:
 def can_see(placement: dict) -> bool:
     """Staff whose scope covers this placement: the worker's county or the placement's city.
 
-    Stricter than ``models.permissions.can_view_placement``, which lets a county-only scope see every
+    Stricter than ``models.access.can_view_placement``, which lets a county-only scope see every
     placement (its ``staff_covers_job`` treats county-only scopes as covering all cities).
     """
     return permissions.is_staff(current_staff()) and staff_scope().allows(placement)
@@ -184,7 +184,7 @@ def record(db, placement_id: int):
 
 
 def _render_detail(db, placement: dict, form, error: str | None = None) -> str:
-    from models.stability import RiskContext, risk_for
+    from models.placement.stability import RiskContext, risk_for
 
     today = clock_today()
     follow_ups = follow_ups_for(db, placement["id"])
@@ -240,7 +240,7 @@ def new_placement(db):
 @with_db
 def risk_list(db):
     """Everyone in work in scope, by risk of leaving, with the reasons."""
-    from models.stability import risks
+    from models.placement.stability import risks
 
     rows = [(p, s, r) for p, s, r in risks(db, clock_today(), staff_scope()) if r.score > 0]
     return render_template("placements/risk.html", rows=rows)

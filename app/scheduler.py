@@ -17,7 +17,7 @@ failed message deliveries; a
 ``scheduler_locks`` row (lease-based leader lock) keeps two ticks from overlapping.
 
 Time is injectable: every function takes ``clock`` (a callable returning an aware datetime), default
-``models.clock.now`` (which freezegun can freeze).
+``models.store.clock.now`` (which freezegun can freeze).
 """
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from models import clock as clock_module
-from models.db import connect, utcnow
+from models.store import clock as clock_module
+from models.store.db import connect, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ class JobSpec:
 # --- the jobs ---------------------------------------------------------------------------------------------
 def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
     """Send each active staff member (and admins) their 今日回访 count through the notifier."""
-    from models.follow_ups import due_queue
     from models.notifier import Message, notify
-    from models.placements import Scope
+    from models.placement.follow_ups import due_queue
+    from models.placement.placements import Scope
 
     today = now.date()
     users = db.execute("SELECT id, role, scope_counties, scope_cities FROM users"
@@ -120,14 +120,14 @@ def job_verify_index(db: sqlite_utils.Database, now: datetime) -> dict:
 
 def job_recompute_stability(db: sqlite_utils.Database, now: datetime) -> dict:
     """Recompute risk of leaving and employer retention snapshots."""
-    from models.stability import recompute
+    from models.placement.stability import recompute
 
     return recompute(db, now.date())
 
 
 def job_annual_report(db: sqlite_utils.Database, now: datetime) -> dict:
     """Write this year's annual report workbook into TONGBANG_DATA_DIR/reports/."""
-    from models.reports import save_annual_report
+    from models.placement.reports import save_annual_report
 
     path = save_annual_report(db, now.year, today=now.date())
     return {"path": str(path)}

@@ -3,12 +3,12 @@
 Every ``/me/*`` page is for the signed-in worker only (``role_required("worker")``) and reads the worker id
 from the session user, never from the URL. ``/jobs`` and ``/jobs/<id>`` are open to every signed-in role:
 workers get results ranked by fit (``matching.service.jobs_for_worker``) with reasons; other roles get a
-plain list of open postings (``models.jobs.list_jobs``). Who may see a posting is
-``models.permissions.can_view_job``.
+plain list of open postings (``models.hiring.jobs.list_jobs``). Who may see a posting is
+``models.access.can_view_job``.
 
-Hard requirements (certificates, age, education, open posting) are ``matching.features.check_hard``: the
+Hard requirements (certificates, age, education, open posting) are ``models.hiring.eligibility.check_hard``: the
 job page says which one is not met, and ``apply`` refuses such an application server side (the button is
-not merely hidden). Profile edits go through ``models.records.clean_worker`` with the stored record as the
+not merely hidden). Profile edits go through ``models.intake.records.clean_worker`` with the stored record as the
 base; the stored ID number is written back unchanged and only ever shown masked.
 """
 from __future__ import annotations
@@ -25,13 +25,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.database import get_db
 from app.web import role_required
-from models import applications as applications_model
-from models import permissions
-from models import workers as workers_model
-from models.jobs import get_job, list_jobs
-from models.placements import left_job_ids
-from models.records import WORKER_FIELDS, clean_worker
-from models.validation import EDUCATION_LEVELS, SHANDONG_CITIES, ValidationError, parse_salary
+from models import access as permissions
+from models.hiring import applications as applications_model
+from models.hiring.jobs import get_job, list_jobs
+from models.intake.records import WORKER_FIELDS, clean_worker
+from models.intake.validation import SHANDONG_CITIES, ValidationError, parse_salary
+from models.people import workers as workers_model
+from models.placement.placements import left_job_ids
+from models.vocabulary import EDUCATION_LEVELS, SOURCE_LABELS
 
 bp = Blueprint("seekers", __name__)
 
@@ -43,7 +44,6 @@ PER_PAGE = 20
 SCAN = 2000
 #: Benefit checkboxes of the search form (the needs matching understands).
 BENEFITS = ("包吃住", "包住", "包吃", "夫妻房", "五险一金", "长白班", "交通补贴")
-SOURCE_LABELS = {"worker": "自己投递", "staff": "工作人员推荐"}
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -84,12 +84,13 @@ def thin_profile(worker: dict) -> list[str]:
 def fit_for_job(db, worker_id: int, job: dict) -> dict:
     """How a posting fits the worker: ``{"ok", "failures", "reasons", "warnings"}``.
 
-    ``failures`` are the hard requirements not met (``matching.features.check_hard``, the one place these
+    ``failures`` are the hard requirements not met (``models.hiring.eligibility.check_hard``, the one place these
     rules live); when none fail, ``reasons`` are the same plain-Chinese reasons the ranked lists show.
     """
-    from matching.features import check_hard, soft_signals
+    from matching.features import soft_signals
     from matching.ranker import Scored, explain
     from matching.service import load_jobs, load_workers, prepared_worker
+    from models.hiring.eligibility import check_hard
 
     worker = load_workers(db, [worker_id]).get(int(worker_id))
     record = load_jobs(db, [job["id"]]).get(int(job["id"]))

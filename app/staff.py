@@ -4,11 +4,11 @@ candidates, and ledger import from the browser.
 
 Staff/admin only (``role_required``). A staff member with a scope (``scope_counties`` /
 ``scope_cities``) sees and edits only the workers and postings it covers
-(``models.permissions.staff_covers_worker`` / ``staff_covers_job``); anything else is a 404, so the
+(``models.access.staff_covers_worker`` / ``staff_covers_job``); anything else is a 404, so the
 page does not even confirm that the record exists.
 
-Views stay thin: validation is ``models.records.clean_worker``, storage ``models.workers`` /
-``models.ledger`` / ``models.applications``, ranking ``matching.service``. Full ID numbers appear on
+Views stay thin: validation is ``models.intake.records.clean_worker``, storage ``models.people.workers`` /
+``models.intake.ledger`` / ``models.hiring.applications``, ranking ``matching.service``. Full ID numbers appear on
 exactly one page: the response to 查看完整身份证号 (a POST, audit-logged by ``reveal_id_number``).
 """
 from __future__ import annotations
@@ -30,25 +30,24 @@ from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
 from app.web import role_required
-from models import applications as applications_model
-from models import ledger, permissions
-from models import users as users_model
-from models import workers as workers_model
-from models.clock import today as clock_today
-from models.config import data_dir
-from models.jobs import STATUSES as JOB_STATUSES
-from models.jobs import get_job, list_jobs
-from models.placements import left_job_ids, placements_for_worker
-from models.records import WORKER_FIELDS, clean_worker
-from models.validation import ASSISTANCE_STATUSES, EDUCATION_LEVELS
+from models import access as permissions
+from models.hiring import applications as applications_model
+from models.hiring.jobs import get_job, list_jobs
+from models.intake import ledger
+from models.intake.records import WORKER_FIELDS, clean_worker
+from models.people import users as users_model
+from models.people import workers as workers_model
+from models.placement.placements import left_job_ids, placements_for_worker
+from models.store.clock import today as clock_today
+from models.store.config import data_dir
+from models.vocabulary import ASSISTANCE_STATUSES, EDUCATION_LEVELS, JOB_STATUS_LABELS, JOB_STATUSES
+from models.vocabulary import LEDGER_KINDS as KIND_LABELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 PER_PAGE = 20
 #: Upper bound of rows read when a scoped staff member's list is filtered in Python.
 SCOPED_SCAN = 100_000
-JOB_STATUS_LABELS = {"open": "招聘中", "closed": "已停招", "filled": "已招满"}
-KIND_LABELS = {"workers": "求职者", "jobs": "岗位"}
 
 
 @bp.before_request
@@ -144,8 +143,8 @@ def _pending_applications(db) -> list[dict]:
 
 def _due_follow_ups(db) -> int | None:
     try:
-        from models.follow_ups import due_queue
-        from models.placements import Scope
+        from models.placement.follow_ups import due_queue
+        from models.placement.placements import Scope
 
         items = due_queue(db, clock_today(), Scope.for_user(current_user), with_risk=False)
     except Exception:  # noqa: BLE001 - the workbench still shows when the follow-up side fails

@@ -1,14 +1,14 @@
 """Cross-cutting web setup: login manager, CSRF, rate limits, security headers, error pages, blueprints.
 
 - Sessions: Flask-Login; the session user is a :class:`SessionUser` wrapping the ``users`` row (its
-  attributes are what ``models.permissions`` reads: role, worker_id, employer_id, scope_*).
+  attributes are what ``models.access`` reads: role, worker_id, employer_id, scope_*).
 - CSRF: Flask-WTF's ``CSRFProtect`` on every form POST; the token-authenticated JSON API is exempt
   (no cookies there, so no CSRF).
 - Rate limits: Flask-Limiter (memory storage: one process, as the README serves it); the login form
   allows 10 attempts a minute per address.
 - Security headers on every response: a strict CSP (scripts and styles from this site only), no
   framing, no sniffing, no referrer leaks.
-- Roles: :func:`role_required` for pages; the rules themselves are ``models.permissions``.
+- Roles: :func:`role_required` for pages; the rules themselves are ``models.access``.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from app.database import get_db
-from models import users as users_model
-from models.users import ROLE_LABELS
+from models.people import users as users_model
+from models.people.users import ROLE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 class SessionUser(UserMixin):
-    """The signed-in account, as Flask-Login and ``models.permissions`` see it."""
+    """The signed-in account, as Flask-Login and ``models.access`` see it."""
 
     def __init__(self, row: dict) -> None:
         self.row = row

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from matching.encoder import Encoder, get_encoder
-from models.config import data_dir
+from models.store.config import data_dir
 
 CACHE_FILE = "embeddings.db"
 MEMORY_ENTRIES = 10_000      # ~20 MB of 512-d float32: the hot set of a busy office, not the whole market

@@ -75,8 +75,8 @@ import faiss
 import numpy as np
 
 from matching.occmap import OccupationMap
-from models.config import data_dir
-from models.db import loads_list
+from models.store.config import data_dir
+from models.store.db import loads_list
 
 log = logging.getLogger(__name__)
 
@@ -808,7 +808,7 @@ def _index_for(db, kind: str) -> VectorIndex:
     if db_file:
         resolved = str(Path(db_file).resolve())
         folder = data_dir() / INDEX_DIR
-        from models.config import db_path
+        from models.store.config import db_path
 
         if Path(db_path()).resolve() != Path(resolved):   # a store outside the data folder: own file names
             folder = folder / hashlib.sha1(resolved.encode()).hexdigest()[:10]

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from matching import weights as W
-from matching.features import HardCheck, Signals, check_hard, experience_phrase, prepare_worker, soft_signals
+from matching.features import Signals, experience_phrase, prepare_worker, soft_signals
 from matching.reasons import reasons_for, warnings_for
-from models.clock import today as clock_today
+from models.hiring.eligibility import HardCheck, check_hard
+from models.store.clock import today as clock_today
 
 
 @dataclass

@@ -10,7 +10,7 @@
    candidates from other channels take their vectors from the index (no encoding, no cache look-up);
    with seeker filters, also every open posting the filters admit (from SQL), so a filtered search
    is never empty just because the nearest 300 were elsewhere;
-2. hard filter (``matching.features.check_hard``) - never violated;
+2. hard filter (``models.hiring.eligibility.check_hard``) - never violated;
 3. seeker filters as constraints (city, salary_floor, benefits, keywords);
 4. hybrid score and reasons (``matching.ranker``), sort, top ``k``.
 
@@ -38,7 +38,7 @@ from matching import weights as W
 from matching.features import desired_occupations, need_met, prepare_worker
 from matching.ranker import Scored, rank_jobs, rank_workers, semantic_scaler
 from matching.text import job_text, worker_text
-from models.db import loads_list
+from models.store.db import loads_list
 
 _JOB_LISTS = ("required_certificates", "skills", "benefits")
 _WORKER_LISTS = ("skills", "certificates", "desired_cities", "needs")
@@ -128,7 +128,7 @@ def _job_rows(db, where: str, params: tuple | list = ()) -> list[dict]:
 
 
 # Decoded job records, keyed by (store, id) and valid for one ``rev``: every insert or update of a job
-# bumps its rev (triggers in models.db), so a record read here is never stale (only ``employer_name`` can lag
+# bumps its rev (triggers in models.store.db), so a record read here is never stale (only ``employer_name`` can lag
 # an employer rename until the job itself changes: display only) - ``load_jobs`` reads the
 # candidates' revs (an index look-up per id) and fetches and decodes only rows it has not seen at that
 # rev. Bounded LRU: ~1.5 KB per record, so 30,000 records ~ 45 MB, the candidate sets of a busy office.
@@ -378,7 +378,7 @@ _results_lock = threading.Lock()
 
 def _result_key(db, worker_id, k, filters, exclude_job_ids, stability, today):
     from matching.index import _db_file
-    from models.clock import today as clock_today
+    from models.store.clock import today as clock_today
 
     row = db.execute("SELECT rev FROM workers WHERE id = ?", (int(worker_id),)).fetchone()
     if row is None:

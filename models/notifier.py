@@ -17,7 +17,7 @@ from typing import Protocol
 
 import sqlite_utils
 
-from models.db import utcnow
+from models.store.db import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Run from the repository root:  .venv/bin/python scripts/bench_import.py [--rows 50000] [--format csv]
 Generates valid rows (real county-level divisions of Chongqing and Gansu, resident IDs with the right
-area code and GB 11643 check digit, Chinese headers), imports them with ``models.ledger.import_file``,
+area code and GB 11643 check digit, Chinese headers), imports them with ``models.intake.ledger.import_file``,
 then imports the same file again (everything must be unchanged). Prints rows/s, seconds, peak memory
 (``resource.getrusage``) and checks the counts. Target (issue 2): 50,000 rows in under 60 s.
 """
@@ -115,19 +115,19 @@ def main() -> int:
     os.environ["TONGBANG_DATA_DIR"] = str(workdir / "instance")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from models import pii
-    from models.db import connect
-    from models.ledger import import_file
+    from models.intake.ledger import import_file
+    from models.people import pii
+    from models.store.db import connect
 
-    validator = "models.records"
+    validator = "models.intake.records"
     try:
-        import models.records
+        import models.intake.records
     except ImportError:  # VALIDATION's module missing: measure the store with the test stand-in
         import models
         from tests.ledger_factory import standin_records
 
-        sys.modules["models.records"] = models.records = standin_records()
-        validator = "STAND-IN (models.records missing: figures exclude the real validation cost)"
+        sys.modules["models.intake.records"] = models.intake.records = standin_records()
+        validator = "STAND-IN (models.intake.records missing: figures exclude the real validation cost)"
 
     t0 = time.perf_counter()
     rows = generate_rows(args.rows)

@@ -3,7 +3,7 @@
 Run from the repository root:  .venv/bin/python scripts/bench_matching_quality.py [--variants] [--channels]
 
 1. Loads data/eval/workers.jsonl and jobs.jsonl into a fresh temporary instance through the real import
-   (``models.ledger.import_file``), then asks the real service (``matching.service.jobs_for_worker``,
+   (``models.intake.ledger.import_file``), then asks the real service (``matching.service.jobs_for_worker``,
    FAISS index, real encoder) for each worker's top 10, as of ``devset.EVAL_YEAR``.
 2. Baselines over the same postings and the same text fields (``matching.text``), with no filters:
    BM25 (jieba + bm25s) and embedding-only (cosine of the encoder's vectors).
@@ -184,8 +184,8 @@ def ranked_in_memory(workers, jobs, sims, today) -> dict[str, list[str]]:
 def load_instance(folder: str | None = None):
     """A fresh instance in ``folder`` (a new temp folder by default) with the dev set imported."""
     os.environ["TONGBANG_DATA_DIR"] = folder or tempfile.mkdtemp(prefix="tongbang-eval-")
-    from models.db import connect
-    from models.ledger import import_file
+    from models.intake.ledger import import_file
+    from models.store.db import connect
 
     db = connect()
     info = {}

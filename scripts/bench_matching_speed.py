@@ -160,7 +160,7 @@ def fill_store(db, jobs: list[dict]) -> None:
     """Insert postings straight into SQLite (the triggers still stamp every row's rev)."""
     import json
 
-    from models.db import utcnow
+    from models.store.db import utcnow
 
     now = utcnow()
     employers = [(f"基准测试用人单位{i}", now, now) for i in range(500)]
@@ -383,8 +383,8 @@ def _through_the_store(args, folder, sizes, jobs, base, queries, workers, encode
     from matching.text import job_text
 
     section("5. Through the store: build from SQLite, persist, verify, search, freshness")
-    from models.db import connect
-    from models.jobs import save_job
+    from models.hiring.jobs import save_job
+    from models.store.db import connect
 
     service = None
     figures: dict[int, dict] = {}
@@ -490,8 +490,8 @@ def _full_path(db, service, workers: list[dict], size: int) -> dict:
     import cProfile
     import pstats
 
-    from models.jobs import save_job
-    from models.workers import upsert_worker
+    from models.hiring.jobs import save_job
+    from models.people.workers import upsert_worker
 
     for worker in workers:
         upsert_worker(db, worker)

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models.occupations import DATA_DIR, OccupationNormaliser, clean_title
+from models.intake.occupations import DATA_DIR, OccupationNormaliser, clean_title
 
 PROBES = ["焊工", "电焊工", "会烧电焊", "钢结构焊接", "二保焊", "叉车司机", "开叉车", "保洁阿姨", "普工",
           "流水线操作工", "货运司机", "扎钢筋", "照顾老人", "月嫂", "明源机械招聘电工（包吃住）8000元"]

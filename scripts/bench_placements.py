@@ -23,11 +23,11 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["TONGBANG_DATA_DIR"] = tempfile.mkdtemp(prefix="tb_bench_pl_")
 
-    from models.db import connect, utcnow
-    from models.follow_ups import due_queue
-    from models.placements import Scope, add_months
-    from models.reports import annual_report_bytes, dashboard_data
-    from models.stability import recompute, risks
+    from models.placement.follow_ups import due_queue
+    from models.placement.placements import Scope, add_months
+    from models.placement.reports import annual_report_bytes, dashboard_data
+    from models.placement.stability import recompute, risks
+    from models.store.db import connect, utcnow
 
     db = connect()
     rng = random.Random(1)

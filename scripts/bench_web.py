@@ -48,9 +48,9 @@ def prepare(data: Path) -> tuple[list[int], str]:
                    check=True, stdout=subprocess.DEVNULL)
     os.environ["TONGBANG_DATA_DIR"] = str(data)
     sys.path.insert(0, str(ROOT))
-    from models.api_tokens import create_token
-    from models.db import connect
-    from models.users import create_user, get_user_by_username
+    from models.people.api_tokens import create_token
+    from models.people.users import create_user, get_user_by_username
+    from models.store.db import connect
 
     db = connect()
     rng = random.Random(7)

@@ -20,7 +20,7 @@ bytes. What it makes:
   benefits and varied descriptions; a few closed or filled;
 - a 5-row example ledger with the contract's Chinese headers, GBK-encoded as Chinese Excel saves it.
 
-Every row passes ``models.records.clean_worker`` / ``clean_job`` (tests/test_demo_data.py checks it).
+Every row passes ``models.intake.records.clean_worker`` / ``clean_job`` (tests/test_demo_data.py checks it).
 Ages are fixed against ``REFERENCE_DATE`` so the data stays valid (nobody turns under 16) in later years.
 """
 from __future__ import annotations
@@ -36,9 +36,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from models import reference
-from models.records import JOB_FIELDS, WORKER_FIELDS
-from models.validation import credit_code_check_character, id_check_character
+from models.intake import reference
+from models.intake.records import JOB_FIELDS, WORKER_FIELDS
+from models.intake.validation import credit_code_check_character, id_check_character
 
 SEED = 20260601
 REFERENCE_DATE = date(2026, 1, 1)

@@ -25,7 +25,7 @@ def data_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def db(data_dir):
     """The real SQLite store in the test's data folder, migrated."""
-    from models.db import connect
+    from models.store.db import connect
 
     database = connect()
     yield database

@@ -1,6 +1,6 @@
 """Helpers for store/import tests: valid resident IDs, ledger rows, and ledger files in each format.
 
-``standin_records`` is a tiny stand-in for ``models.records`` used only while VALIDATION's module is
+``standin_records`` is a tiny stand-in for ``models.intake.records`` used only while VALIDATION's module is
 missing; tests use the real module as soon as it exists.
 """
 from __future__ import annotations
@@ -109,11 +109,11 @@ def write_ledger(path: Path, kind: str, rows: list[dict], *, chinese: bool = Fal
     return path
 
 
-# --- stand-in for models.records (only while it is missing) ---------------------------------------
+# --- stand-in for models.intake.records (only while it is missing) ---------------------------------------
 
 def standin_records() -> types.ModuleType:
-    """A minimal ``models.records`` with the contract's names: enough rules to exercise the import."""
-    mod = types.ModuleType("models.records")
+    """A minimal ``models.intake.records`` with the contract's names: enough rules to exercise the import."""
+    mod = types.ModuleType("models.intake.records")
 
     class FieldError:
         def __init__(self, field, message):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from models.db import utcnow
-from models.pii import protect_id
+from models.people.pii import protect_id
+from models.store.db import utcnow
 
 
 def make_worker(db, name="张三", *, external_id=None, id_number=None, province="甘肃省",
@@ -50,7 +50,7 @@ def make_job(db, title="焊工", *, employer="青岛海工机械有限公司", c
 def make_user(db, username="staff1", role="staff", *, counties=(), cities=(), worker_id=None) -> int:
     """A user row; uses WEB's create_user (real password hashing) when it exists."""
     try:
-        from models.users import create_user
+        from models.people.users import create_user
 
         fields = {"scope_counties": list(counties), "scope_cities": list(cities)}
         if worker_id:

@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from models.certificates import (
+from models.intake.certificates import (
     CSV_PATH,
     all_certificates,
     certificate_category,
@@ -151,7 +151,7 @@ def test_road_transport_qualification_generic_and_specific():
 
 
 def test_ledger_wordings_for_excavator_and_scaffold_certificates():
-    from models.certificates import normalise_certificate
+    from models.intake.certificates import normalise_certificate
 
     assert normalise_certificate("挖掘机驾驶员证") == "挖掘机操作证"
     assert normalise_certificate("登高作业证（架子工）") == "登高架设证"

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_id, make_worker
 
-from models.comparison import ComparisonError, apply_batch, compare_file, get_batch, read_rows
+from models.placement.comparison import ComparisonError, apply_batch, compare_file, get_batch, read_rows
 
 SAME = make_id(seq="101")
 CHANGED = make_id(seq="102")

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from models.db import MIGRATIONS, connect, schema_version, utcnow
+from models.store.db import MIGRATIONS, connect, schema_version, utcnow
 
 
 def test_fresh_database_is_migrated_with_wal_and_foreign_keys(data_dir):

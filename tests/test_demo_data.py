@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from models.records import clean_job, clean_worker
-from models.reference import SHANDONG_CITIES
+from models.intake.records import clean_job, clean_worker
+from models.intake.reference import SHANDONG_CITIES
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
@@ -132,7 +132,7 @@ def test_jobs_cover_all_cities_and_a_blue_collar_mix(clean_jobs):
 
 
 def test_ledger_example_is_gbk_with_chinese_headers_and_imports(db, tmp_path):
-    from models.ledger import import_file
+    from models.intake.ledger import import_file
 
     data = (DEMO / "ledger_example.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
@@ -158,7 +158,7 @@ def test_regenerating_gives_identical_bytes(tmp_path):
 # --- flask --app app demo load ----------------------------------------------------------------------------
 
 def test_demo_load_is_idempotent(runner, data_dir):
-    from models.db import connect
+    from models.store.db import connect
 
     first = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
     assert first.exit_code == 0, first.output
@@ -176,8 +176,8 @@ def test_demo_load_is_idempotent(runner, data_dir):
 
 
 def test_demo_load_refuses_to_mix_into_real_data_and_fresh_starts_over(runner, data_dir, tmp_path):
-    from models.db import connect
-    from models.ledger import import_file
+    from models.intake.ledger import import_file
+    from models.store.db import connect
     from tests.ledger_factory import worker_row, write_ledger
 
     db = connect()
@@ -196,10 +196,14 @@ def test_demo_load_refuses_to_mix_into_real_data_and_fresh_starts_over(runner, d
         db.conn.close()
 
 
-def test_missing_optional_step_is_a_note(runner, data_dir, monkeypatch):
-    from app.commands import demo_cmd
+def test_a_failing_step_is_reported_and_the_rest_still_runs(runner, data_dir, monkeypatch):
+    from app import demo
 
-    monkeypatch.setattr(demo_cmd, "OPTIONAL_STEPS", (("models.no_such_module", "seed", "不存在的步骤"),))
+    def broken(db, today):
+        raise RuntimeError("故障")
+
+    monkeypatch.setattr(demo, "seed_placement_history", broken)
     result = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
-    assert result.exit_code == 0, result.output
-    assert "[跳过] 不存在的步骤" in result.output
+    assert result.exit_code == 1, result.output
+    assert "失败：RuntimeError: 故障" in result.output
+    assert "[进行] 演示投递与推荐" in result.output  # the steps after it still ran

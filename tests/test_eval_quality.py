@@ -15,7 +15,7 @@ pytestmark = pytest.mark.model
 
 # Needs INDEX's encoder/index and VALIDATION's rules; skipped (not failed) until they land.
 pytest.importorskip("matching.index")
-pytest.importorskip("models.validation")
+pytest.importorskip("models.intake.validation")
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

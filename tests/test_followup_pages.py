@@ -53,7 +53,7 @@ def world(web_app):
         gansu = make_worker(db, "马小明", county="东乡族自治县", phone="13812345678", id_number=make_id(seq="201"))
         cq = make_worker(db, "冉大山", province="重庆市", county="酉阳土家族苗族自治县")
         job = make_job(db, "焊工", employer="青岛海工", city="青岛")
-        from models.placements import create_placement
+        from models.placement.placements import create_placement
 
         pg = create_placement(db, gansu, job_id=job, start_date="2026-01-20")
         pc = create_placement(db, cq, employer_name="烟台食品厂", city="烟台", title="包装工", start_date="2026-01-25")

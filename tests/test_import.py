@@ -10,19 +10,19 @@ from tests.ledger_factory import job_row, standin_records, worker_row, write_led
 
 @pytest.fixture(autouse=True)
 def records_module(monkeypatch):
-    """The real ``models.records`` when it exists, else the stand-in."""
+    """The real ``models.intake.records`` when it exists, else the stand-in."""
     try:
-        import models.records as real  # noqa: F401
+        import models.intake.records as real  # noqa: F401
     except ImportError:
         import models
 
         mod = standin_records()
-        monkeypatch.setitem(sys.modules, "models.records", mod)
+        monkeypatch.setitem(sys.modules, "models.intake.records", mod)
         monkeypatch.setattr(models, "records", mod, raising=False)
 
 
 def _import(db, kind, path, **kw):
-    from models.ledger import import_file
+    from models.intake.ledger import import_file
 
     return import_file(db, kind, path, progress=False, **kw)
 
@@ -33,7 +33,7 @@ FORMATS = [("x.jsonl", "utf-8"), ("x.csv", "utf-8"), ("x.csv", "utf-8-sig"), ("x
 @pytest.mark.parametrize("chinese", [False, True], ids=["english", "chinese"])
 @pytest.mark.parametrize("name,encoding", FORMATS, ids=["jsonl", "csv-utf8", "csv-bom", "csv-gbk", "xlsx"])
 def test_import_workers_each_format(db, tmp_path, name, encoding, chinese):
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     rows = [worker_row(n) for n in range(1, 6)]
     path = write_ledger(tmp_path / name, "workers", rows, chinese=chinese, encoding=encoding or "utf-8")
@@ -52,7 +52,7 @@ def test_import_workers_each_format(db, tmp_path, name, encoding, chinese):
 
 
 def test_gbk_csv_really_is_gbk(tmp_path):
-    from models.ledger import detect_encoding
+    from models.intake.ledger import detect_encoding
 
     path = write_ledger(tmp_path / "g.csv", "workers", [worker_row(1)], chinese=True, encoding="gbk")
     data = path.read_bytes()
@@ -64,7 +64,7 @@ def test_gbk_csv_really_is_gbk(tmp_path):
 
 @pytest.mark.parametrize("name", ["j.csv", "j.xlsx", "j.jsonl"])
 def test_import_jobs_chinese_headers(db, tmp_path, name):
-    from models.jobs import get_job_by_external_id, list_jobs
+    from models.hiring.jobs import get_job_by_external_id, list_jobs
 
     rows = [job_row(n) for n in range(1, 5)]
     path = write_ledger(tmp_path / name, "jobs", rows, chinese=True)
@@ -81,7 +81,7 @@ def test_import_jobs_chinese_headers(db, tmp_path, name):
 
 
 def test_bad_rows_are_reported_and_good_rows_kept(db, tmp_path):
-    from models.ledger import get_batch
+    from models.intake.ledger import get_batch
 
     bad_id = worker_row(2)["id_number"][:17] + ("0" if worker_row(2)["id_number"][17] != "0" else "1")
     rows = [
@@ -125,7 +125,7 @@ def test_reimport_changes_nothing(db, tmp_path):
 
 
 def test_changed_row_updates_only_that_row(db, tmp_path):
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     rows = [worker_row(n) for n in range(1, 6)]
     _import(db, "workers", write_ledger(tmp_path / "a.jsonl", "workers", rows))
@@ -154,7 +154,7 @@ def test_same_id_number_under_another_external_id_is_rejected(db, tmp_path):
 
 
 def test_unknown_columns_reported_missing_required_column_refused(db, tmp_path):
-    from models.ledger import LedgerError
+    from models.intake.ledger import LedgerError
 
     path = tmp_path / "extra.csv"
     path.write_text("编号,姓名,备注,乱七八糟\nW1,张三,老乡介绍,x\nW2,李四,,\n", encoding="utf-8")
@@ -181,7 +181,7 @@ def test_jsonl_bad_line_does_not_stop_import(db, tmp_path):
 
 
 def test_job_reimport_without_status_keeps_closed_posting_closed(db, tmp_path):
-    from models.jobs import get_job_by_external_id, set_job_status
+    from models.hiring.jobs import get_job_by_external_id, set_job_status
 
     rows = [job_row(1, status=""), job_row(2, status="")]
     path = write_ledger(tmp_path / "j.csv", "jobs", rows)
@@ -249,7 +249,7 @@ def test_excel_numeric_id_cell_gets_a_hint(db, tmp_path):
 
 
 def test_progress_bar_for_large_files(db, tmp_path, monkeypatch, capsys):
-    from models import ledger
+    from models.intake import ledger
 
     monkeypatch.setattr(ledger, "PROGRESS_MIN_ROWS", 3)
     path = write_ledger(tmp_path / "w.csv", "workers", [worker_row(n) for n in range(1, 5)])

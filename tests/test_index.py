@@ -22,9 +22,9 @@ from matching.index import (
     verify_all,
     worker_vector,
 )
-from models.db import connect
-from models.jobs import save_job, set_job_status
-from models.workers import set_worker_seeking, upsert_worker
+from models.hiring.jobs import save_job, set_job_status
+from models.people.workers import set_worker_seeking, upsert_worker
+from models.store.db import connect
 
 pytestmark = pytest.mark.model
 
@@ -339,7 +339,7 @@ def test_cli_verify_and_rebuild(runner, app):
     result = runner.invoke(args=["index", "verify", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "在招岗位索引：正常" in result.output and "索引 1 条 / 数据库 1 条" in result.output
-    from models.config import data_dir
+    from models.store.config import data_dir
 
     (data_dir() / "index" / "workers.stamp.json").unlink()
     forget_indexes()

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.model
 
 # Needs INDEX's encoder/index and VALIDATION's rules; skipped (not failed) until they land.
 pytest.importorskip("matching.index")
-pytest.importorskip("models.validation")
+pytest.importorskip("models.intake.validation")
 
 WORKERS = [
     {"external_id": "W-A", "name": "王建国", "birth_year": 1985, "education": "初中", "hukou_province": "甘肃省",

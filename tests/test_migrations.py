@@ -6,7 +6,7 @@ import pytest
 
 def _v1_database(path):
     """A database exactly as Tongbang's first schema version made it, with some data in it."""
-    import models.db as dbmod
+    import models.store.db as dbmod
 
     db = dbmod.connect(path, migrate_schema=False)
     conn = db.conn
@@ -24,8 +24,8 @@ def _v1_database(path):
 
 
 def test_old_database_upgrades_with_data_intact(data_dir, monkeypatch):
-    import models.db as dbmod
-    from models.workers import get_worker_by_external_id
+    import models.store.db as dbmod
+    from models.people.workers import get_worker_by_external_id
 
     path = data_dir / "tongbang.db"
     _v1_database(path)
@@ -53,7 +53,7 @@ def test_old_database_upgrades_with_data_intact(data_dir, monkeypatch):
 
 
 def test_failed_migration_rolls_back(data_dir, monkeypatch):
-    import models.db as dbmod
+    import models.store.db as dbmod
 
     path = data_dir / "tongbang.db"
     _v1_database(path)
@@ -75,7 +75,7 @@ def test_failed_migration_rolls_back(data_dir, monkeypatch):
 
 
 def test_newer_database_is_refused_clearly(data_dir):
-    import models.db as dbmod
+    import models.store.db as dbmod
 
     path = data_dir / "tongbang.db"
     db = dbmod.connect(path)

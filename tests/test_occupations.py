@@ -6,7 +6,14 @@ import hashlib
 
 import pytest
 
-from models.occupations import DATA_DIR, OccupationMatch, classify, clean_title, get_normaliser, same_family
+from models.intake.occupations import (
+    DATA_DIR,
+    OccupationMatch,
+    classify,
+    clean_title,
+    get_normaliser,
+    same_family,
+)
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from tests.ledger_factory import standin_records, worker_row, write_ledger
 @pytest.fixture(autouse=True)
 def records_module(monkeypatch):
     try:
-        import models.records as real  # noqa: F401
+        import models.intake.records as real  # noqa: F401
     except ImportError:
         import models
 
         mod = standin_records()
-        monkeypatch.setitem(sys.modules, "models.records", mod)
+        monkeypatch.setitem(sys.modules, "models.intake.records", mod)
         monkeypatch.setattr(models, "records", mod, raising=False)
 
 
@@ -26,11 +26,11 @@ def _db_bytes(data_dir) -> bytes:
 
 
 def test_id_number_encrypted_masked_and_found_by_keyed_hash(db, data_dir):
-    from models import pii
-    from models.workers import find_worker_by_id_number, get_worker_by_external_id, upsert_worker
+    from models.people import pii
+    from models.people.workers import find_worker_by_id_number, get_worker_by_external_id, upsert_worker
 
     row = worker_row(1)
-    from models.records import clean_worker
+    from models.intake.records import clean_worker
 
     record, errors = clean_worker(row)
     assert not errors
@@ -51,7 +51,7 @@ def test_id_number_encrypted_masked_and_found_by_keyed_hash(db, data_dir):
 
 
 def test_keys_from_environment_change_the_hash(monkeypatch, data_dir):
-    from models import pii
+    from models.people import pii
 
     before = pii.id_hash("500242198501010031")
     monkeypatch.setenv("TONGBANG_FERNET_KEY", "x" * 43 + "=")
@@ -73,7 +73,7 @@ def test_no_id_or_phone_in_logs_output_or_rejections(db, data_dir, tmp_path, cap
                worker_row(4)["id_number"], worker_row(2)["phone"]]
     caplog.set_level(logging.DEBUG)
     logging.getLogger().setLevel(logging.DEBUG)
-    from models.ledger import import_file
+    from models.intake.ledger import import_file
 
     result = import_file(db, "workers", path, progress=True)
     assert result.added == 2 and result.rejected == 2
@@ -91,7 +91,7 @@ def test_no_id_or_phone_in_logs_output_or_rejections(db, data_dir, tmp_path, cap
 
 
 def test_scrub_masks_numbers_in_messages():
-    from models.ledger import scrub
+    from models.intake.ledger import scrub
 
     assert scrub("身份证号 50024219850101003X 校验位错误") == "身份证号 500242********003X 校验位错误"
     assert "13912345678" not in scrub("手机号 13912345678 不对")

@@ -12,8 +12,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_job, make_worker
 
-from models.follow_ups import due_queue, record_follow_up
-from models.placements import (
+from app.demo import seed_placement_history
+from matching.rematch import rematch
+from models.placement.follow_ups import due_queue, record_follow_up
+from models.placement.placements import (
     PlacementError,
     Scope,
     add_months,
@@ -22,8 +24,6 @@ from models.placements import (
     get_placement,
     milestone_dates,
     placement_state,
-    rematch,
-    seed_demo_history,
 )
 
 
@@ -158,31 +158,24 @@ def test_rematch_excludes_left_job_and_passes_stability(db, monkeypatch):
         return [SimpleNamespace(job_id=j, score=0.8, reasons=["技能相符"]) for j in (left, other)
                 if j not in exclude_job_ids]
 
-    import matching
+    import matching.rematch
 
-    fake = SimpleNamespace(jobs_for_worker=fake_jobs_for_worker)
-    monkeypatch.setitem(sys.modules, "matching.service", fake)
-    monkeypatch.setattr(matching, "service", fake, raising=False)
+    monkeypatch.setattr(matching.rematch, "jobs_for_worker", fake_jobs_for_worker)
     result = rematch(db, worker)
     assert calls["worker_id"] == worker and calls["exclude"] == [left]
     assert isinstance(calls["stability"], dict)
     assert [m.job_id for m in result.matches] == [other]
-    assert "焊工" in result.note and result.available
+    assert "焊工" in result.note
 
 
 @pytest.mark.model
 def test_rematch_with_real_engine_avoids_left_job(db):
-    pytest.importorskip("matching.index")
-    service = pytest.importorskip("matching.service")
-    if not hasattr(service, "jobs_for_worker"):
-        pytest.skip("matching.service.jobs_for_worker not written yet")
     worker = make_worker(db, skills='["电焊"]', desired_jobs="焊工")
     left = make_job(db, "焊工")
     pid = create_placement(db, worker, job_id=left, start_date="2024-03-01")
     record_follow_up(db, pid, date="2024-04-20", channel="电话", still_employed=False, today=date(2024, 5, 1))
     other = make_job(db, "电焊工", employer="烟台造船厂", city="烟台")
     result = rematch(db, worker, k=5)
-    assert result.available, result.note
     ids = [m.job_id for m in result.matches]
     assert left not in ids and other in ids
     assert all(m.reasons for m in result.matches)   # each new match says why it fits
@@ -210,16 +203,16 @@ def test_due_queue_is_scoped_and_ordered(db):
     assert [i.placement["id"] for i in due_queue(db, today)] == [due_today]
 
 
-def test_seed_demo_history_makes_every_kind(db):
+def test_seed_placement_history_makes_every_kind(db):
     for i in range(30):
         make_worker(db, f"工人{i}")
     for i in range(6):
         make_job(db, f"岗位{i}", employer=f"单位{i % 3}")
     today = date(2026, 11, 28)
-    made = seed_demo_history(db, today)
+    made = seed_placement_history(db, today)
     assert made == 30
-    assert seed_demo_history(db, today) == 0  # second run does nothing
-    from models.placements import with_states
+    assert seed_placement_history(db, today) == 0  # second run does nothing
+    from models.placement.placements import with_states
 
     states = [s for _, s in with_states(db, today)]
     assert any(s.status == "离职" for s in states)

@@ -7,14 +7,15 @@ from datetime import date
 import pytest
 
 from matching import weights as W
-from matching.features import age_in_year, check_hard, need_met
+from matching.features import need_met
 from matching.ranker import combine, rank_jobs, semantic_scaler
 from matching.service import SearchFilters
+from models.hiring.eligibility import age_in_year, check_hard
 
 TODAY = date(2026, 7, 1)
 # education_rank comes from VALIDATION's models/validation.py; these tests skip until it exists.
-needs_validation = pytest.mark.skipif(importlib.util.find_spec("models.validation") is None,
-                                      reason="models.validation (VALIDATION) not written yet")
+needs_validation = pytest.mark.skipif(importlib.util.find_spec("models.intake.validation") is None,
+                                      reason="models.intake.validation (VALIDATION) not written yet")
 
 
 def worker(**kw) -> dict:

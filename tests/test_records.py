@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from models.records import JOB_FIELDS, WORKER_FIELDS, FieldError, clean_job, clean_worker, header_map
-from models.validation import credit_code_check_character, id_check_character
+from models.intake.records import JOB_FIELDS, WORKER_FIELDS, FieldError, clean_job, clean_worker, header_map
+from models.intake.validation import credit_code_check_character, id_check_character
 
 TODAY = date(2026, 6, 1)
 
@@ -297,8 +297,8 @@ def test_hostile_job_text_kept():
 # --- through the ledger import ------------------------------------------------------------------------
 
 def test_staff_ledger_with_alias_headers_imports(db, tmp_path):
-    from models.ledger import import_file
-    from models.workers import get_worker_by_external_id
+    from models.intake.ledger import import_file
+    from models.people.workers import get_worker_by_external_id
 
     path = tmp_path / "台账.csv"
     with path.open("w", encoding="gbk", newline="") as fh:

@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_job, make_worker
 
-from models.follow_ups import record_follow_up
-from models.reports import annual_report_bytes, dashboard_data, report_figures, save_annual_report
+from models.placement.follow_ups import record_follow_up
+from models.placement.reports import annual_report_bytes, dashboard_data, report_figures, save_annual_report
 
 TODAY = date(2026, 12, 1)
 
@@ -23,7 +23,7 @@ def _apply(db, worker, job, created="2026-03-01T00:00:00+00:00"):
 
 
 def _build(db):
-    from models.placements import create_placement
+    from models.placement.placements import create_placement
 
     qd = make_job(db, "焊工", employer="青岛厂", city="青岛")
     yt = make_job(db, "包装工", employer="烟台厂", city="烟台")
@@ -106,7 +106,7 @@ def test_dashboard_data(db):
     assert cohort["2026-02"]["values"] == [1.0, 1.0, 1.0, None]
     assert cohort["2026-05"]["values"][1] == 0.0        # left before 3 months
     assert data["by_city"]["labels"][0] == "青岛" and data["by_city"]["placed"][0] == 3
-    from models.placements import Scope
+    from models.placement.placements import Scope
 
     scoped = dashboard_data(db, TODAY, Scope(cities=("烟台",), everything=False))
     assert scoped["total"] == 1

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from placement_factory import make_user, make_worker
 
 from app import scheduler as sched
-from models.clock import tz
-from models.db import connect
+from models.store.clock import tz
+from models.store.db import connect
 
 
 def at(*args) -> datetime:
@@ -134,7 +134,7 @@ def test_annual_report_on_first_of_december(db, data_dir):
 
 
 def test_reminders_go_to_outbox_once_per_day(db):
-    from models.placements import create_placement
+    from models.placement.placements import create_placement
 
     staff = make_user(db, "staff_gs", "staff", counties=["东乡族自治县"])
     other = make_user(db, "staff_cq", "staff", counties=["酉阳土家族苗族自治县"])

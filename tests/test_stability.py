@@ -12,10 +12,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_job, make_worker
 
-from models import stability_rules as R
-from models.follow_ups import record_follow_up
-from models.placements import create_placement, end_placement, with_states
-from models.stability import (
+from models.placement import stability_rules as R
+from models.placement.follow_ups import record_follow_up
+from models.placement.placements import create_placement, end_placement, with_states
+from models.placement.stability import (
     employer_retention,
     export_subsidy_xlsx,
     recompute,
@@ -151,8 +151,8 @@ def _equal_jobs_with_retention(db):
 
 def test_retention_signal_reorders_otherwise_equal_jobs_in_ranker(db):
     """RANKING's ranker, fed employer_retention(db), prefers the employer that keeps its people."""
-    pytest.importorskip("models.certificates")   # the ranker needs REFERENCE's modules
-    pytest.importorskip("models.occupations")
+    pytest.importorskip("models.intake.certificates")   # the ranker needs REFERENCE's modules
+    pytest.importorskip("models.intake.occupations")
     ranker = pytest.importorskip("matching.ranker")
     service = pytest.importorskip("matching.service")
     worker_id, a, b = _equal_jobs_with_retention(db)

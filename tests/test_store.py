@@ -33,7 +33,7 @@ def _job(n: int, **kw) -> dict:
 
 
 def test_upsert_worker_added_unchanged_updated(db):
-    from models.workers import get_worker_by_external_id, upsert_worker
+    from models.people.workers import get_worker_by_external_id, upsert_worker
 
     assert upsert_worker(db, _worker(1)) == "added"
     before = db.execute("SELECT rev, updated_at, content_hash FROM workers").fetchone()
@@ -50,7 +50,7 @@ def test_upsert_worker_added_unchanged_updated(db):
 
 
 def test_worker_reads_never_carry_the_full_id(db):
-    from models.workers import find_worker_by_id_number, get_worker, upsert_worker
+    from models.people.workers import find_worker_by_id_number, get_worker, upsert_worker
 
     rec = _worker(2)
     upsert_worker(db, rec)
@@ -64,7 +64,7 @@ def test_worker_reads_never_carry_the_full_id(db):
 
 
 def test_duplicate_id_number_refused_with_existing_external_id(db):
-    from models.workers import DuplicateWorkerError, upsert_worker
+    from models.people.workers import DuplicateWorkerError, upsert_worker
 
     rec = _worker(3)
     upsert_worker(db, rec)
@@ -76,7 +76,7 @@ def test_duplicate_id_number_refused_with_existing_external_id(db):
 
 
 def test_reveal_id_number_is_audited(db):
-    from models.workers import get_worker_by_external_id, reveal_id_number, upsert_worker
+    from models.people.workers import get_worker_by_external_id, reveal_id_number, upsert_worker
 
     rec = _worker(5)
     upsert_worker(db, rec)
@@ -91,7 +91,7 @@ def test_reveal_id_number_is_audited(db):
 
 
 def test_list_workers_search_filters_and_pages(db):
-    from models.workers import list_workers, upsert_worker
+    from models.people.workers import list_workers, upsert_worker
 
     for n in range(1, 8):
         upsert_worker(db, _worker(n, assistance_status="低保对象" if n % 2 else "一般农村劳动力"))
@@ -114,7 +114,7 @@ def test_list_workers_search_filters_and_pages(db):
 
 
 def test_upsert_job_creates_employer_once(db):
-    from models.jobs import get_job_by_external_id, upsert_job
+    from models.hiring.jobs import get_job_by_external_id, upsert_job
 
     assert upsert_job(db, _job(1, employer_credit_code=None)) == "added"
     assert upsert_job(db, _job(2, employer_credit_code="91370200MA3C4X5Y6Z")) == "added"
@@ -131,7 +131,7 @@ def test_upsert_job_creates_employer_once(db):
 
 
 def test_save_job_and_status(db):
-    from models.jobs import get_job, list_jobs, save_job, set_job_status
+    from models.hiring.jobs import get_job, list_jobs, save_job, set_job_status
 
     job_id = save_job(db, _job(3, status=None))
     assert get_job(db, job_id)["status"] == "open"
@@ -152,8 +152,8 @@ def test_save_job_and_status(db):
 
 
 def test_list_jobs_by_employer(db):
-    from models.employers import get_employer_by_name
-    from models.jobs import list_jobs, upsert_job
+    from models.hiring.jobs import list_jobs, upsert_job
+    from models.people.employers import get_employer_by_name
 
     upsert_job(db, _job(1))
     upsert_job(db, _job(2, employer_name="烟台某某食品有限公司", city="烟台"))

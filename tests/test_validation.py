@@ -1,12 +1,12 @@
-"""Validation rules (models.validation, models.reference) with real and broken values."""
+"""Validation rules (models.intake.validation, models.intake.reference) with real and broken values."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from models import reference
-from models.validation import (
+from models.intake import reference
+from models.intake.validation import (
     ValidationError,
     check_credit_code,
     check_id_number,

@@ -4,7 +4,7 @@
   409 if the posting is not open); staff/admin add ``worker_external_id`` to recommend a worker.
 - ``GET /applications``: a worker sees their own; an employer those to their postings; staff all (in scope).
 - ``GET /applications/<id>``; ``PATCH /applications/<id>`` ``{"status", "note"}``: the posting's employer and
-  staff (录用 creates the placement, in ``models.applications``). Others' applications are 404.
+  staff (录用 creates the placement, in ``models.hiring.applications``). Others' applications are 404.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from app.api.schemas import (
 )
 from app.api.workers import worker_or_404
 from app.database import get_db
-from models import permissions
+from models import access as permissions
 
 _SELECT = """
     SELECT a.id, a.worker_id, a.job_id, a.status, a.source, a.note, a.created_at, a.updated_at,
@@ -44,7 +44,7 @@ def _rows(cursor) -> list[dict]:
 
 
 def _parts(app_row: dict) -> tuple[dict, dict]:
-    """The (job, worker) views of a joined application row, as ``models.permissions`` expects them."""
+    """The (job, worker) views of a joined application row, as ``models.access`` expects them."""
     job = {"id": app_row["job_id"], "employer_id": app_row["employer_id"], "city": app_row["city"],
            "status": app_row["job_status"]}
     worker = {"id": app_row["worker_id"], "hukou_county": app_row["hukou_county"],
@@ -113,7 +113,7 @@ def applications_get(application_id: int):
      description="求职者本人投递时只填 job_external_id；工作人员推荐时同时填 worker_external_id。")
 def applications_create():
     """Apply (worker) or recommend (staff). 409 when the pair exists or the posting is not open."""
-    from models.jobs import get_job_by_external_id
+    from models.hiring.jobs import get_job_by_external_id
 
     payload = load_body(ApplicationInSchema())
     user = current_user()
@@ -140,7 +140,7 @@ def applications_create():
                           (worker["id"], job["id"])).fetchone()
     if existing is not None:
         raise ApiError(409, "已经投递或推荐过该岗位。", field="job_external_id")
-    from models import applications
+    from models.hiring import applications
 
     try:
         if user["role"] == "worker":
@@ -166,7 +166,7 @@ def applications_update(application_id: int):
     if not permissions.can_update_application(user, app_row, *_parts(app_row)):
         raise ApiError(403, "只有发布岗位的单位和工作人员可以更新投递状态。")
     payload = load_body(ApplicationUpdateSchema())
-    from models import applications
+    from models.hiring import applications
 
     try:
         applications.set_status(get_db(), application_id, payload["status"], payload.get("note"), user["id"])

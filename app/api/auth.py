@@ -2,7 +2,7 @@
 
 The API never uses the browser session, so it needs no CSRF token and a page cannot be tricked into
 calling it. ``g.api_user`` holds the authenticated user (a dict of the ``users`` row). Views state who
-may call them with :func:`roles_required`; finer, per-record rules live in ``models.permissions``.
+may call them with :func:`roles_required`; finer, per-record rules live in ``models.access``.
 
 Rate limits (in memory, per process): failed authentications per client address
 (``API_AUTH_FAILURES_PER_MINUTE``, default 30) and, when ``API_RATE_LIMIT_PER_MINUTE`` is set
@@ -20,7 +20,7 @@ from flask import Blueprint, current_app, g, request
 
 from app.api.errors import ApiError
 from app.database import get_db
-from models.api_tokens import authenticate_token
+from models.people.api_tokens import authenticate_token
 
 #: Endpoints that answer without a token (the API's own documentation).
 PUBLIC_ENDPOINTS = {"api.openapi_json"}

@@ -8,7 +8,7 @@ import click
 
 from app.api import bp
 from app.database import get_db
-from models.api_tokens import create_token, list_tokens, revoke_token, user_id_for_username
+from models.people.api_tokens import create_token, list_tokens, revoke_token, user_id_for_username
 
 
 @bp.cli.group("token")

@@ -4,7 +4,7 @@
   employer's own postings; ``mine=true`` lists an employer's own postings in every status.
 - ``GET /jobs/<external_id>``: open postings for all; closed/filled only for their employer and staff (else 404).
 - ``POST /jobs``: an employer posts for their own employer; staff for any. Validated by
-  ``models.records.clean_job`` (422 naming the field); 409 when the 编号 exists.
+  ``models.intake.records.clean_job`` (422 naming the field); 409 when the 编号 exists.
 - ``PATCH /jobs/<external_id>``, ``POST /jobs/<external_id>/close``: the posting's employer and staff only.
 """
 from __future__ import annotations
@@ -18,13 +18,13 @@ from app.api.errors import ApiError
 from app.api.openapi import doc
 from app.api.schemas import JobInSchema, JobQuerySchema, JobSchema
 from app.database import get_db
-from models import permissions
-from models.db import audit
+from models import access as permissions
+from models.store.db import audit
 
 
 def job_or_404(external_id: str, user: dict) -> dict:
     """The posting, if the caller may see it; otherwise 404 (closed postings of others do not exist)."""
-    from models.jobs import get_job_by_external_id
+    from models.hiring.jobs import get_job_by_external_id
 
     job = get_job_by_external_id(get_db(), external_id)
     if job is None or not permissions.can_view_job(user, job):
@@ -48,7 +48,7 @@ def _employer_name(employer_id: int | None) -> str | None:
 
 
 def _clean_or_422(raw: dict) -> dict:
-    from models.records import clean_job
+    from models.intake.records import clean_job
 
     record, errors = clean_job(raw)
     if errors or record is None:
@@ -62,7 +62,7 @@ def _clean_or_422(raw: dict) -> dict:
 @doc("岗位列表", tags=("jobs",), query=JobQuerySchema, response=JobSchema, paged=True, errors=(400, 403))
 def jobs_list():
     """Open postings for everyone; other statuses only for staff or the employer's own postings."""
-    from models.jobs import list_jobs
+    from models.hiring.jobs import list_jobs
 
     args = load_query(JobQuerySchema())
     page, per_page, offset = page_window(args)
@@ -96,7 +96,7 @@ def jobs_get(external_id: str):
      description="用人单位只能以本单位名义发布；工作人员可为任何单位发布。")
 def jobs_create():
     """Create a posting (status open unless given)."""
-    from models.jobs import get_job_by_external_id, save_job
+    from models.hiring.jobs import get_job_by_external_id, save_job
 
     user = current_user()
     if not permissions.can_create_job(user):
@@ -132,7 +132,7 @@ _EDITABLE = tuple(f for f in JobInSchema().fields if f != "external_id")
      description="只需提交要修改的字段；编号和用人单位不可修改。")
 def jobs_update(external_id: str):
     """Partial update by the posting's employer or staff; validated again as a whole."""
-    from models.jobs import get_job_by_external_id, save_job
+    from models.hiring.jobs import get_job_by_external_id, save_job
 
     user = current_user()
     job = editable_job_or_error(external_id, user)
@@ -156,7 +156,7 @@ def jobs_update(external_id: str):
 @doc("关闭岗位", tags=("jobs",), response=JobSchema, errors=(403, 404))
 def jobs_close(external_id: str):
     """Close a posting: it leaves every match list at once."""
-    from models.jobs import get_job_by_external_id, set_job_status
+    from models.hiring.jobs import get_job_by_external_id, set_job_status
 
     user = current_user()
     job = editable_job_or_error(external_id, user)

@@ -17,7 +17,7 @@ from app.api.openapi import doc
 from app.api.schemas import MatchQuerySchema, MatchSchema
 from app.api.workers import related_to_employer, worker_or_404
 from app.database import get_db
-from models import permissions
+from models import access as permissions
 
 
 def _matches_response(matches: list) -> dict:

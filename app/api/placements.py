@@ -16,7 +16,7 @@ from app.api.openapi import doc
 from app.api.schemas import PlacementInSchema, PlacementQuerySchema, PlacementSchema
 from app.api.workers import worker_or_404
 from app.database import get_db
-from models import permissions
+from models import access as permissions
 
 _SELECT = """
     SELECT p.id, p.worker_id, p.job_id, p.employer_id, p.employer_name, p.city, p.title, p.start_date,
@@ -93,7 +93,7 @@ def placements_get(placement_id: int):
      description="平台内岗位填 job_external_id；平台外找到的工作填 employer_name、title（可加 city）。")
 def placements_create():
     """Record a placement; the worker leaves the "needs a job" queue."""
-    from models.placements import PlacementError, create_placement
+    from models.placement.placements import PlacementError, create_placement
 
     payload = load_body(PlacementInSchema())
     user = current_user()
@@ -103,7 +103,7 @@ def placements_create():
     db = get_db()
     job_id = None
     if payload.get("job_external_id"):
-        from models.jobs import get_job_by_external_id
+        from models.hiring.jobs import get_job_by_external_id
 
         job = get_job_by_external_id(db, payload["job_external_id"])
         if job is None:

@@ -10,9 +10,8 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-APPLICATION_STATUSES = ("待处理", "已联系", "面试", "录用", "不合适")
-JOB_STATUSES = ("open", "closed", "filled")
-PLACEMENT_STATUSES = ("在岗", "离职")
+from models.vocabulary import APPLICATION_STATUSES, JOB_STATUSES, PLACEMENT_STATUSES
+
 _LIST_SEPARATORS = re.compile(r"[、，,;；\s]+")
 
 
@@ -87,7 +86,7 @@ class WorkerSchema(Schema):
 
 
 class WorkerInSchema(Schema):
-    """Body of POST/PATCH /workers: SCHEMA.md field names; domain rules come from models.records."""
+    """Body of POST/PATCH /workers: SCHEMA.md field names; domain rules come from models.intake.records."""
 
     external_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     name = fields.String(required=True)

@@ -15,7 +15,7 @@ from app.api.errors import ApiError
 from app.api.openapi import doc
 from app.api.schemas import MeSchema, TokenSchema
 from app.database import get_db
-from models.api_tokens import create_token, get_token, list_tokens, revoke_token
+from models.people.api_tokens import create_token, get_token, list_tokens, revoke_token
 
 
 class TokenInSchema(Schema):

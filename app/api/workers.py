@@ -1,10 +1,10 @@
 """``/api/v1/workers``: the worker registry (staff), one worker's record (as much as the caller may see).
 
 - ``GET /workers`` staff/admin: search by ``q`` (name, 编号, masked ID), ``county``, ``status``; paged.
-- ``GET /workers/<external_id>``: the record reduced by ``models.permissions.worker_visibility``;
+- ``GET /workers/<external_id>``: the record reduced by ``models.access.worker_visibility``;
   ``?reveal=id_number`` (staff/admin only) adds the full resident ID and writes the audit log.
-- ``POST /workers``, ``PATCH /workers/<external_id>`` staff/admin: validated by ``models.records.clean_worker``
-  (422 naming the field), stored by ``models.workers.upsert_worker``.
+- ``POST /workers``, ``PATCH /workers/<external_id>`` staff/admin: validated by ``models.intake.records.clean_worker``
+  (422 naming the field), stored by ``models.people.workers.upsert_worker``.
 """
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ from app.api.errors import ApiError
 from app.api.openapi import doc
 from app.api.schemas import RevealQuerySchema, WorkerInSchema, WorkerQuerySchema, WorkerSchema
 from app.database import get_db
-from models import permissions
-from models.db import audit
-from models.pii import decrypt_id
+from models import access as permissions
+from models.people.pii import decrypt_id
+from models.store.db import audit
 
 SCOPED_SCAN_LIMIT = 100_000
 
 
 def worker_or_404(external_id: str, field: str | None = None) -> dict:
     """The stored worker (full store dict, never the full ID) or a 404 (naming ``field`` for bodies)."""
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     worker = get_worker_by_external_id(get_db(), external_id)
     if worker is None:
@@ -36,7 +36,7 @@ def worker_or_404(external_id: str, field: str | None = None) -> dict:
 
 def related_to_employer(employer_id: int | None, worker_id: int) -> bool:
     """The worker applied to, or was recommended for, one of this employer's postings."""
-    from models.applications import related_to_employer as related
+    from models.hiring.applications import related_to_employer as related
 
     return related(get_db(), employer_id, worker_id)
 
@@ -58,7 +58,7 @@ def full_id_number(worker_id: int) -> str | None:
 
 
 def _clean_or_422(raw: dict) -> dict:
-    from models.records import clean_worker
+    from models.intake.records import clean_worker
 
     record, errors = clean_worker(raw)
     if errors or record is None:
@@ -70,7 +70,7 @@ def _clean_or_422(raw: dict) -> dict:
 
 def _store(db, record: dict) -> str:
     """``upsert_worker``; an ID number registered under another 编号 is a 409 on ``id_number``."""
-    from models.workers import DuplicateWorkerError, upsert_worker
+    from models.people.workers import DuplicateWorkerError, upsert_worker
 
     try:
         return upsert_worker(db, record)
@@ -84,7 +84,7 @@ def _store(db, record: dict) -> str:
      paged=True, errors=(400, 403))
 def workers_list():
     """Search the registry. Scoped staff see only workers in their counties or cities."""
-    from models.workers import list_workers
+    from models.people.workers import list_workers
 
     args = load_query(WorkerQuerySchema())
     page, per_page, offset = page_window(args)
@@ -117,7 +117,7 @@ def workers_get(external_id: str):
     if args.get("reveal") == "id_number":
         if not permissions.can_reveal_id(user, worker):
             raise ApiError(403, "只有工作人员和管理员可以查看完整身份证号。", field="reveal")
-        from models.workers import reveal_id_number
+        from models.people.workers import reveal_id_number
 
         shown = dict(shown, id_number=reveal_id_number(get_db(), worker["id"], user["id"], via="api"))
         headers["Cache-Control"] = "no-store"
@@ -130,7 +130,7 @@ def workers_get(external_id: str):
      errors=(403, 409))
 def workers_create():
     """Register a worker; 409 when the 编号 already exists."""
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     payload = load_body(WorkerInSchema())
     db = get_db()
@@ -158,7 +158,7 @@ _EDITABLE = tuple(f for f in WorkerInSchema().fields if f != "external_id")
      errors=(403, 404), description="只需提交要修改的字段；编号不可修改。")
 def workers_update(external_id: str):
     """Partial update: the stored record merged with the body, validated again as a whole."""
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     user = current_user()
     worker = worker_or_404(external_id)

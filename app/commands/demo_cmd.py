@@ -1,14 +1,13 @@
 """`flask --app app demo load [--fresh]`: load the demo data set (what ``make run`` serves).
 
 Steps, each printed as it goes:
-1. import ``data/demo/workers.jsonl`` and ``data/demo/jobs.jsonl`` through ``models.ledger.import_file``
+1. import ``data/demo/workers.jsonl`` and ``data/demo/jobs.jsonl`` through ``models.intake.ledger.import_file``
    (the same validation and upsert as any ledger: running it again changes nothing);
-2. demo accounts: ``models.users.seed_demo_accounts(db)``;
-3. placement and follow-up history: ``models.placements.seed_demo_history(db, today)``;
-4. the search indexes: ``matching.index.rebuild_all(db)``.
+2. demo accounts, placement and follow-up history (``app.demo``);
+3. the search indexes (``matching.index.rebuild_all``);
+4. the demo employer's pipeline (``app.demo.seed_applications``, which ranks candidates, so after the index).
 
-Steps 2–4 belong to other modules; one that is not installed yet is skipped with a note. A step that
-fails is reported and the command exits 1 after trying the rest. Idempotent: every step upserts or does
+A step that fails is reported and the command exits 1 after trying the rest. Idempotent: every step upserts or does
 nothing when its data is already there, so ``make run`` can run any number of times.
 
 Safety: demo data is never mixed into a real registry (demo 编号 such as W00001 could even overwrite real
@@ -22,18 +21,15 @@ Regenerate the demo files with ``scripts/make_demo_data.py``.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from models.config import REFERENCE_DIR, data_dir, db_path
+from app.demo import DEMO_PASSWORD
+from models.store.config import REFERENCE_DIR, data_dir, db_path
 
 cli = AppGroup("demo", help="演示数据：装入 data/demo/ 中的求职者、岗位、演示账号和就业记录。")
 
@@ -43,31 +39,18 @@ DEMO_DIR = REFERENCE_DIR / "demo"
 MARKER = "demo_loaded.json"
 DEMO_FILES = (("workers", "workers.jsonl", "求职者"), ("jobs", "jobs.jsonl", "岗位"))
 
-#: (module, function, what it does): optional steps owned by other modules.
-OPTIONAL_STEPS = (
-    ("models.users", "seed_demo_accounts", "演示账号"),
-    ("models.placements", "seed_demo_history", "就业记录与回访历史"),
-    ("matching.index", "rebuild_all", "匹配索引"),
-    ("app.commands.demo_cmd", "seed_demo_applications", "演示投递与推荐"),
-)
+#: (what it does, step): after the ledgers, in this order.
+def _steps(build_index: bool, progress: bool, today):
+    from app import demo
+    from matching.index import rebuild_all
 
-
-def _optional(module: str, name: str) -> Callable | None:
-    """``module.name`` when the module exists, else None. Import errors inside it propagate."""
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-    except ModuleNotFoundError:  # a parent package is missing
-        return None
-    return getattr(importlib.import_module(module), name, None)
-
-
-def _call(func: Callable, db, **extra):
-    """Call ``func(db, ...)`` passing only the keyword arguments it accepts."""
-    params = inspect.signature(func).parameters
-    accepts_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    kwargs = {k: v for k, v in extra.items() if accepts_all or k in params}
-    return func(db, **kwargs)
+    yield "演示账号", lambda db: demo.seed_accounts(db)
+    yield "就业记录与回访历史", lambda db: demo.seed_placement_history(db, today)
+    if build_index:
+        yield "匹配索引", lambda db: rebuild_all(db, progress=progress)
+    else:
+        click.echo("[跳过] 匹配索引：按 --no-index 未重建（之后可运行 flask --app app index rebuild）")
+    yield "演示投递与推荐", lambda db: demo.seed_applications(db)
 
 
 def _stored_rows(db) -> dict[str, int]:
@@ -135,8 +118,8 @@ def load(fresh: bool, force: bool, build_index: bool, progress: bool) -> None:
     from flask import g
 
     from app.database import get_db
-    from models.clock import today as clock_today
-    from models.ledger import LedgerError, field_label, import_file
+    from models.intake.ledger import LedgerError, field_label, import_file
+    from models.store.clock import today as clock_today
 
     started = time.perf_counter()
     if fresh:
@@ -175,71 +158,24 @@ def load(fresh: bool, force: bool, build_index: bool, progress: bool) -> None:
     if not marker.exists():
         marker.write_text(json.dumps({"loaded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}) + "\n", encoding="utf-8")
     today = clock_today()
-    for module, name, label in OPTIONAL_STEPS:
-        if module == "matching.index" and not build_index:
-            click.echo(f"[跳过] {label}：按 --no-index 未重建（之后可运行 flask --app app index rebuild）")
-            continue
-        try:
-            func = _optional(module, name)
-        except Exception as exc:  # noqa: BLE001 - report and go on with the other steps
-            click.echo(f"[失败] {label}：无法加载 {module}（{type(exc).__name__}: {exc}）", err=True)
-            failed = True
-            continue
-        if func is None:
-            click.echo(f"[跳过] {label}：{module}.{name} 尚未提供")
-            continue
+    for label, step in _steps(build_index, progress, today):
         click.echo(f"[进行] {label} …")
         step_started = time.perf_counter()
         try:
-            result = _call(func, db, today=today, progress=progress)
-        except Exception as exc:  # noqa: BLE001
+            result = step(db)
+        except Exception as exc:  # noqa: BLE001 - report and go on with the other steps
             click.echo(f"  失败：{type(exc).__name__}: {exc}", err=True)
             failed = True
             continue
         click.echo(f"  {_describe(result)}（{time.perf_counter() - step_started:.1f} 秒）")
-        if name == "seed_demo_accounts":
+        if label == "演示账号":
             _show_accounts(result)
-            from models.users import DEMO_PASSWORD
-
             click.echo(f"    （演示账号密码均为 {DEMO_PASSWORD}，见 README）")
 
     click.echo(f"演示数据装入{'完成' if not failed else '结束，但有步骤失败（见上）'}，"
                f"用时 {time.perf_counter() - started:.1f} 秒。")
     if failed:
         raise click.exceptions.Exit(1)
-
-
-def seed_demo_applications(db) -> int:
-    """A few applications to the demo employer's postings, so its pipeline has people in every stage:
-    the best-ranked candidates of its first open postings apply (one recommended by staff), one is in
-    面试. Needs the index. Does nothing once that employer has applications."""
-    from matching.service import candidates_for_job
-    from models import applications
-    from models.users import get_user_by_username
-
-    employer = get_user_by_username(db, "employer")
-    staff = get_user_by_username(db, "staff")
-    if employer is None or employer.get("employer_id") is None:
-        return 0
-    if db.execute("SELECT COUNT(*) FROM applications a JOIN jobs j ON j.id = a.job_id WHERE j.employer_id = ?",
-                  (employer["employer_id"],)).fetchone()[0]:
-        return 0
-    demo_worker = get_user_by_username(db, "worker")
-    skip = {demo_worker["worker_id"]} if demo_worker else set()
-    job_ids = [r[0] for r in db.execute("SELECT id FROM jobs WHERE employer_id = ? AND status = 'open' ORDER BY id"
-                                        " LIMIT 3", (employer["employer_id"],))]
-    made = 0
-    for n, job_id in enumerate(job_ids):
-        picks = [m.worker_id for m in candidates_for_job(db, job_id, k=5) if m.worker_id not in skip][:3]
-        for i, worker_id in enumerate(picks):
-            if i == 2 and staff is not None:
-                applications.recommend(db, worker_id, job_id, staff["id"], note="符合岗位要求，推荐面试")
-            else:
-                app_id = applications.apply(db, worker_id, job_id)
-                if n == 0 and i == 0:
-                    applications.set_status(db, app_id, "面试", "约了周三上午面试", employer["id"])
-            made += 1
-    return made
 
 
 def demo_files() -> list[Path]:

@@ -1,6 +1,6 @@
 """`flask --app app import workers|jobs FILE` (contract: ../shared/SCHEMA.md).
 
-Imports a .jsonl, .csv or .xlsx ledger through ``models.ledger.import_file`` and prints, in Chinese,
+Imports a .jsonl, .csv or .xlsx ledger through ``models.intake.ledger.import_file`` and prints, in Chinese,
 the batch id and the counts of added (新增), updated (更新), unchanged (未变) and rejected (拒绝) rows,
 then every rejected row (行号, 字段, 原因). The exit status is 0 even when rows were rejected (they are
 reported and kept in the batch); it is 1, with a one-line message and no traceback, when the file is
@@ -21,7 +21,7 @@ _KIND_LABEL = {"workers": "求职者", "jobs": "岗位"}
 
 
 def _run(kind: str, file: Path, progress: bool) -> None:
-    from models.ledger import LedgerError, field_label, import_file
+    from models.intake.ledger import LedgerError, field_label, import_file
 
     try:
         result = import_file(get_db(), kind, file, progress=progress)

@@ -40,8 +40,8 @@ def run(name: str, force: bool, on_date: str | None) -> None:
     """Run one job now (once per period unless --force)."""
     from app.database import get_db
     from app.scheduler import JOBS, run_job
-    from models.clock import now as clock_now
-    from models.clock import tz
+    from models.store.clock import now as clock_now
+    from models.store.clock import tz
 
     if name not in JOBS:
         raise click.BadParameter(f"没有这个任务：{name}（可用：{', '.join(JOBS)}）", param_hint="NAME")

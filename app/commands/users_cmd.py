@@ -6,9 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from app.database import get_db
-from models import users
-from models.jobs import get_job_by_external_id
-from models.workers import get_worker_by_external_id
+from models.hiring.jobs import get_job_by_external_id
+from models.people import users
+from models.people.workers import get_worker_by_external_id
 
 cli = AppGroup("users", help="账号管理：创建、列出、改密码、停用。")
 
@@ -28,8 +28,8 @@ def _split(value: str | None) -> list[str]:
 @click.option("--cities", help="工作人员负责的山东城市，逗号分隔（默认全部）")
 def create(role, username, password, display_name, worker_external_id, employer_name, counties, cities):
     """Create an account."""
-    from models.employers import get_employer_by_name
-    from models.validation import normalise_city as resolve_shandong_city
+    from models.intake.validation import normalise_city as resolve_shandong_city
+    from models.people.employers import get_employer_by_name
 
     db = get_db()
     worker_id = employer_id = None

@@ -14,7 +14,7 @@ Labels are graded relevance per worker over the postings (unlabelled = 0):
 
 The grader below encodes the labeller's own reading of each record: each posting's trade, each
 worker's wanted and acceptable trades, and which certificates a certificate name really is
-(``_req`` / ``_holds``: a human reading, independent of models.certificates). The benchmark counts
+(``_req`` / ``_holds``: a human reading, independent of models.intake.certificates). The benchmark counts
 hard-requirement violations against this same human reading. Fields starting with ``_`` are not
 written to the ledgers. ``EVAL_YEAR`` is the year ages are computed in.
 """

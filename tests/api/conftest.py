@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from werkzeug.security import generate_password_hash
 
-from models.pii import protect_id
+from models.people.pii import protect_id
 
 ROLES = ("anonymous", "bogus", "revoked", "worker_a", "worker_b", "employer_x", "employer_y", "staff", "admin")
 
@@ -45,7 +45,7 @@ class World:
 
 
 def _now() -> str:
-    from models.db import utcnow
+    from models.store.db import utcnow
 
     return utcnow()
 
@@ -138,7 +138,7 @@ def api_client(api_app):
 @pytest.fixture
 def world(api_app, db) -> World:
     """The seeded world described in the module docstring."""
-    from models.api_tokens import create_token, revoke_token
+    from models.people.api_tokens import create_token, revoke_token
 
     w = World()
     w.employers["X"] = insert_employer(db, "青岛鑫达焊接有限公司")

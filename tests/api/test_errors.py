@@ -97,8 +97,8 @@ def test_api_needs_no_csrf_token_even_with_csrf_protection_on(data_dir, csrf_fir
 
     from app import create_app
     from app.api import bp
-    from models.api_tokens import create_token
-    from models.db import connect
+    from models.people.api_tokens import create_token
+    from models.store.db import connect
 
     from .conftest import insert_user
 

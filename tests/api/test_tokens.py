@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from models.api_tokens import authenticate_token, create_token, list_tokens, revoke_token
+from models.people.api_tokens import authenticate_token, create_token, list_tokens, revoke_token
 
 from .conftest import insert_user
 

@@ -29,7 +29,7 @@ def test_staff_list_search_and_pagination(call, world):
 
 
 def test_scoped_staff_see_only_their_counties(call, world, db, api_client):
-    from models.api_tokens import create_token
+    from models.people.api_tokens import create_token
 
     user_id = insert_user(db, "pingdu", "staff", scope_counties=json.dumps(["平度市"], ensure_ascii=False))
     headers = {"Authorization": f"Bearer {create_token(db, user_id)[1]}"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from models.records import clean_job, clean_worker
+from models.intake.records import clean_job, clean_worker
 
 PASSWORD = "pass-Word-123"
 
@@ -122,9 +122,9 @@ def world(web_app) -> World:
     """Two workers (W-A welder in 酉阳, W-B seamstress in 东乡), two employers, three open postings, and
     accounts: worker_a, worker_b, employer_x, employer_y, staff (all), staff_cq (scope 酉阳 only), admin."""
     from app.database import get_db
-    from models.jobs import get_job_by_external_id, upsert_job
-    from models.users import create_user
-    from models.workers import get_worker_by_external_id, upsert_worker
+    from models.hiring.jobs import get_job_by_external_id, upsert_job
+    from models.people.users import create_user
+    from models.people.workers import get_worker_by_external_id, upsert_worker
 
     w = World()
     with web_app.app_context():

@@ -26,7 +26,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(site, world):
 
 
 def test_disabled_account_cannot_sign_in(site, world, web_app):
-    from models.users import set_active
+    from models.people.users import set_active
 
     with web_app.app_context():
         set_active(get_db(), world.users["worker_b"], False)

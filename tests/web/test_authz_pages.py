@@ -119,9 +119,9 @@ CASES = [
 @pytest.fixture
 def matrix_world(world, web_app):
     """The shared world plus one application (W-A → J-X1), placements for W-A and W-B, an import batch."""
-    from models import applications
-    from models.ledger import import_file
-    from models.placements import create_placement
+    from models.hiring import applications
+    from models.intake.ledger import import_file
+    from models.placement.placements import create_placement
 
     with web_app.app_context():
         db = get_db()

@@ -19,7 +19,7 @@ NEW_POSTING = {
 
 
 def _job_row(site, external_id):
-    from models.jobs import get_job_by_external_id
+    from models.hiring.jobs import get_job_by_external_id
 
     with site.app.app_context():
         return get_job_by_external_id(get_db(), external_id)
@@ -90,7 +90,7 @@ def test_a_posting_may_not_require_a_gender(site, world):
 
 
 def test_edit_keeps_status_and_number(site, world):
-    from models.jobs import set_job_status
+    from models.hiring.jobs import set_job_status
 
     with site.app.app_context():
         set_job_status(get_db(), world.jobs["X2"], "filled")
@@ -120,7 +120,7 @@ def test_employer_cannot_touch_another_employers_posting(site, world):
     assert job["title"] == "缝纫工" and job["status"] == "open"
     assert page.get("/employer/postings/999999/edit").status_code == 404
     # Y's applications are not in X's pipeline, and X cannot move them.
-    from models import applications
+    from models.hiring import applications
 
     with site.app.app_context():
         app_id = applications.apply(get_db(), world.workers["B"], y1)
@@ -143,7 +143,7 @@ def test_candidates_are_ranked_and_masked_until_the_worker_applies(site, world, 
     assert "初中" in html and "电焊证" in html and "青岛" in html and "<li>" in html  # education, cert, reasons
     assert "<script>alert(1)</script>" not in html
 
-    from models import applications
+    from models.hiring import applications
 
     with site.app.app_context():
         applications.apply(get_db(), world.workers["A"], world.jobs["X1"])
@@ -153,7 +153,7 @@ def test_candidates_are_ranked_and_masked_until_the_worker_applies(site, world, 
 
 
 def test_pipeline_moves_to_hired_and_creates_the_placement(site, world):
-    from models import applications
+    from models.hiring import applications
 
     with site.app.app_context():
         db = get_db()
@@ -233,7 +233,7 @@ def test_profile_validates_credit_code_and_keeps_the_name(site, world):
                                                "contact_name": "王经理", "contact_phone": "13700001111",
                                                "description": "钢结构焊接", "name": "别的公司"})
     assert response.status_code == 302
-    from models.employers import get_employer
+    from models.people.employers import get_employer
 
     with site.app.app_context():
         employer = get_employer(get_db(), world.employers["X"])
@@ -242,7 +242,7 @@ def test_profile_validates_credit_code_and_keeps_the_name(site, world):
 
 
 def _valid_credit_code() -> str:
-    from models.validation import credit_code_check_character
+    from models.intake.validation import credit_code_check_character
 
     first17 = "91370200MA3C00001"
     return first17 + credit_code_check_character(first17)

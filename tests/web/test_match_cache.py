@@ -7,7 +7,7 @@ from app.database import get_db
 
 def test_cached_lists_follow_every_write(web_app, world, encoder):
     from matching import service
-    from models.jobs import get_job, save_job, set_job_status
+    from models.hiring.jobs import get_job, save_job, set_job_status
 
     with web_app.app_context():
         db = get_db()

@@ -11,7 +11,7 @@ from tests.web.conftest import ID_A
 
 
 def _db():
-    from models.db import connect
+    from models.store.db import connect
 
     return connect()
 
@@ -64,7 +64,7 @@ def test_matches_show_the_fitting_job_with_reasons_and_never_one_needing_a_missi
 
 def test_matches_mark_applied_jobs_and_note_a_thin_profile(site, world, encoder, web_app):
     from app.database import get_db
-    from models import applications
+    from models.hiring import applications
 
     with web_app.app_context():
         applications.apply(get_db(), world.workers["A"], world.jobs["X1"])
@@ -78,7 +78,7 @@ def test_matches_mark_applied_jobs_and_note_a_thin_profile(site, world, encoder,
 
 def test_matches_tell_a_placed_worker_kindly(site, world, encoder, web_app):
     from app.database import get_db
-    from models.workers import set_worker_seeking
+    from models.people.workers import set_worker_seeking
 
     with web_app.app_context():
         set_worker_seeking(get_db(), world.workers["A"], False)
@@ -131,7 +131,7 @@ def test_worker_without_the_certificate_cannot_apply_even_by_posting_the_form(si
 
 def test_apply_to_a_closed_job_is_refused_with_a_message(site, world, web_app):
     from app.database import get_db
-    from models.jobs import set_job_status
+    from models.hiring.jobs import set_job_status
 
     page = site.login("worker_b")
     page.get("/me/applications")
@@ -206,7 +206,7 @@ def test_job_detail_escapes_the_description_and_shows_the_facts(site, world, enc
 
 def test_job_detail_of_a_closed_posting_is_404_for_workers_but_not_its_employer(site, world, web_app):
     from app.database import get_db
-    from models.jobs import set_job_status
+    from models.hiring.jobs import set_job_status
 
     with web_app.app_context():
         set_job_status(get_db(), world.jobs["X2"], "closed")
@@ -220,7 +220,7 @@ def test_job_detail_of_a_closed_posting_is_404_for_workers_but_not_its_employer(
 
 def test_my_applications_show_status_source_and_employer(site, world, web_app):
     from app.database import get_db
-    from models import applications
+    from models.hiring import applications
 
     with web_app.app_context():
         db = get_db()
@@ -283,7 +283,7 @@ def test_profile_edit_saves_keeps_the_id_number_and_shows_the_change(site, world
     response = page.post("/me/profile/edit", form)
     assert response.status_code == 302 and response.location.endswith("/me/profile")
     from app.database import get_db
-    from models.workers import get_worker, reveal_id_number
+    from models.people.workers import get_worker, reveal_id_number
 
     with web_app.app_context():
         db = get_db()

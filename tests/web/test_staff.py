@@ -12,7 +12,7 @@ from tests.web.conftest import ID_A, ID_B, PASSWORD, id_with_check_digit
 
 
 def _db(site):
-    from models.db import connect
+    from models.store.db import connect
 
     return connect()
 
@@ -101,7 +101,7 @@ def test_create_worker_with_short_county_name(site, world):
     page = site.login("staff")
     response = page.post("/staff/workers/new", NEW_WORKER, from_url="/staff/workers/new")
     assert response.status_code == 302, response.text[:2000]
-    from models.workers import list_workers
+    from models.people.workers import list_workers
 
     rows, total = list_workers(_db(site), q="田小军")
     assert total == 1
@@ -128,7 +128,7 @@ def test_bad_id_number_is_shown_next_to_the_field_and_input_kept(site, world):
     assert 'class="error"' in block and "身份证" in block
     assert 'value="田小军"' in response.text and 'value="T-1"' in response.text   # typed values kept
     assert 'class="error"' not in _field_block(response.text, "name")
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     assert get_worker_by_external_id(_db(site), "T-1") is None
 
@@ -147,7 +147,7 @@ def test_taken_external_id_is_refused(site, world):
     response = page.post("/staff/workers/new", dict(NEW_WORKER, external_id="W-B"), from_url="/staff/workers/new")
     assert response.status_code == 200
     assert "已被使用" in _field_block(response.text, "external_id")
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     assert get_worker_by_external_id(_db(site), "W-B")["name"] == "马小花"
 
@@ -165,8 +165,8 @@ def test_edit_keeps_the_id_number_when_left_empty(site, world):
                 gender="", experience="在工地干过三年钢结构焊接", seeking="y")
     response = page.post(url, form)
     assert response.status_code == 302, response.text[:3000]
-    from models.pii import id_hash
-    from models.workers import get_worker
+    from models.people.pii import id_hash
+    from models.people.workers import get_worker
 
     db = _db(site)
     worker = get_worker(db, world.workers["A"])
@@ -246,7 +246,7 @@ def test_import_gbk_csv_reports_bad_rows(site, world):
     rows = re.findall(r"<tr><td>第 (\d+) 行</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]+)</td></tr>", html)
     assert ("4", "L-3", "身份证号") == rows[0][:3] and rows[0][3].strip()
     assert ("6", "L-5", "手机号") == rows[1][:3] and rows[1][3].strip()
-    from models.workers import get_worker_by_external_id
+    from models.people.workers import get_worker_by_external_id
 
     db = _db(site)
     assert get_worker_by_external_id(db, "L-1")["hukou_county"] == "酉阳土家族苗族自治县"

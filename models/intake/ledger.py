@@ -1,6 +1,6 @@
 """Ledger import: staff's worker and job ledgers (.jsonl, .csv, .xlsx) into the store.
 
-``import_file(db, 'workers'|'jobs', path)`` reads every row, validates it with ``models.records``
+``import_file(db, 'workers'|'jobs', path)`` reads every row, validates it with ``models.intake.records``
 (``clean_worker`` / ``clean_job``), and upserts the good ones keyed on ``external_id``. It returns an
 ``ImportResult`` and keeps the same report in ``import_batches`` / ``import_rejections``.
 
@@ -8,7 +8,7 @@
   in JSONL the line number.
 - CSV encoding: UTF-8 (with or without BOM), else GB18030 (a superset of GBK, what Chinese Excel
   writes), else whatever ``charset_normalizer`` finds.
-- Headers: the English field names or the Chinese labels and aliases (``models.records.header_map``).
+- Headers: the English field names or the Chinese labels and aliases (``models.intake.records.header_map``).
   Unknown columns are ignored and reported once; a missing required column stops the import before
   anything is written (``LedgerError``).
 - A bad row never stops the import. Each problem is one rejection (row number, 编号, field, reason); a
@@ -35,11 +35,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models import jobs as jobs_store
-from models import workers as workers_store
-from models.db import audit, transaction, utcnow
-from models.employers import get_or_create_employer
-from models.pii import mask_id
+from models.hiring import jobs as jobs_store
+from models.people import workers as workers_store
+from models.people.employers import get_or_create_employer
+from models.people.pii import mask_id
+from models.store.db import audit, transaction, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def _read_jsonl(data: bytes) -> list[tuple[int, dict | str]]:
 # --- headers -------------------------------------------------------------------------------------
 
 def _records():
-    from models import records
+    from models.intake import records
 
     return records
 

@@ -1,32 +1,30 @@
 """Placements (就业记录): creating them, their milestones, and their state computed from follow-ups.
 
-A placement is made by 录用 in the platform (``models.applications`` calls ``create_placement``) or recorded
+A placement is made by 录用 in the platform (``models.hiring.applications`` calls ``create_placement``) or recorded
 by staff for a job found elsewhere (employer name, city, title, start date). Its state — in work or left,
 which milestones are confirmed, which follow-up is due next — is computed by ONE function,
 ``placement_state``, from the placement row and its follow-ups; everything else (queue, risk, retention,
-subsidies, reports, dashboard) asks that function. The rules' numbers live in ``models.stability_rules``.
+subsidies, reports, dashboard) asks that function. The rules' numbers live in ``models.placement.stability_rules``.
 
 A worker who leaves goes back to the "needs a job" queue (``workers.seeking = 1``) automatically
-(``end_placement``), and ``rematch`` finds fresh matches that avoid the jobs they left.
+(``end_placement``); ``matching.rematch`` finds fresh matches that avoid the jobs they left.
 """
 from __future__ import annotations
 
 import calendar
 import logging
-import random
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlite_utils
 
-from models.db import audit, utcnow
-from models.stability_rules import MILESTONE_MONTHS, STABLE_MONTHS
+from models.placement.stability_rules import MILESTONE_MONTHS, STABLE_MONTHS
+from models.store.db import audit, utcnow
 
 log = logging.getLogger(__name__)
 
-PLACEMENT_STATUSES = ("在岗", "离职")
 
 
 class PlacementError(ValueError):
@@ -246,8 +244,8 @@ class Scope:
 
     @classmethod
     def for_user(cls, user: Any) -> Scope:
-        """Build from a user (dict or Flask-Login user) via ``models.permissions.staff_scope``."""
-        from models.permissions import staff_scope
+        """Build from a user (dict or Flask-Login user) via ``models.access.staff_scope``."""
+        from models.access import staff_scope
 
         scope = staff_scope(user)
         if scope is None:
@@ -283,7 +281,7 @@ def _clean_city(city: str | None) -> str | None:
         return None
     city = str(city).strip()
     try:
-        from models.validation import normalise_city  # VALIDATION's canonical short form
+        from models.intake.validation import normalise_city  # VALIDATION's canonical short form
         return normalise_city(city)
     except ImportError:
         pass
@@ -393,112 +391,6 @@ def left_job_ids(db: sqlite_utils.Database, worker_id: int) -> list[int]:
     return [r[0] for r in db.execute(
         "SELECT DISTINCT job_id FROM placements WHERE worker_id = ? AND status = '离职' AND job_id IS NOT NULL",
         (worker_id,))]
-
-
-@dataclass
-class Rematch:
-    """Fresh matches for a worker who left, and why the list looks as it does."""
-
-    matches: list = field(default_factory=list)
-    excluded_job_ids: list[int] = field(default_factory=list)
-    note: str = ""
-    available: bool = True
-
-
-def rematch(db: sqlite_utils.Database, worker_id: int, k: int = 5) -> Rematch:
-    """New job matches for a worker back in the queue, avoiding every job they left.
-
-    Uses ``matching.service.jobs_for_worker`` (RANKING) with the employer-retention stability signal;
-    each match carries its reasons. When the matching engine is not available, says so instead of failing.
-    """
-    excluded = left_job_ids(db, worker_id)
-    titles = [r[0] for r in db.execute(
-        f"SELECT title FROM placements WHERE job_id IN ({','.join('?' * len(excluded))})", excluded)
-    ] if excluded else []
-    note = ("已排除离职岗位：" + "、".join(dict.fromkeys(titles))) if titles else ""
-    try:
-        from matching.service import jobs_for_worker
-    except ImportError:
-        return Rematch([], excluded, "匹配服务暂不可用", available=False)
-    from models.stability import employer_retention
-
-    try:
-        try:
-            matches = jobs_for_worker(db, worker_id, k, exclude_job_ids=excluded,
-                                      stability=employer_retention(db))
-        except TypeError:  # an engine without the stability parameter
-            matches = jobs_for_worker(db, worker_id, k, exclude_job_ids=excluded)
-    except Exception:
-        log.exception("rematch failed for worker %s", worker_id)
-        return Rematch([], excluded, "匹配服务出错，请稍后再试", available=False)
-    matches = [m for m in matches if getattr(m, "job_id", None) not in excluded]
-    return Rematch(matches, excluded, note)
-
-
-# --- demo ---------------------------------------------------------------------------------------------------
-def seed_demo_history(db: sqlite_utils.Database, today: date | None = None, *, count: int = 40,
-                      seed: int = 7) -> int:
-    """Create demo placements with follow-up histories as of ``today``; return how many were made.
-
-    A mix that exercises every page: stable at 3/6/12 months, left (back in the queue), overdue follow-ups,
-    and at-risk workers (said they might leave, low satisfaction, repeated short jobs, an employer that
-    keeps few people). Does nothing when placements already exist (so ``demo load`` can run twice).
-    """
-    if today is None:
-        from models.clock import today as clock_today
-
-        today = clock_today()
-    if db.execute("SELECT COUNT(*) FROM placements").fetchone()[0]:
-        return 0
-    rng = random.Random(seed)
-    # Workers with a demo sign-in stay job-seeking, so the demo shows their 推荐岗位 and applications.
-    workers = [r[0] for r in db.execute(
-        "SELECT id FROM workers WHERE id NOT IN (SELECT worker_id FROM users WHERE worker_id IS NOT NULL)"
-        " ORDER BY id LIMIT ?", (count,))]
-    jobs = [r[0] for r in db.execute("SELECT id FROM jobs ORDER BY id")]
-    if not workers or not jobs:
-        return 0
-    staff = db.execute("SELECT id FROM users WHERE role IN ('staff', 'admin') ORDER BY id LIMIT 1").fetchone()
-    staff_id = staff[0] if staff else None
-    # One employer keeps nobody long, so the retention table and the risk signal show something.
-    bad_jobs = jobs[:2]
-    channels = ["电话", "电话", "微信", "上门", "单位反馈"]
-    made = 0
-    for i, worker_id in enumerate(workers):
-        kind = ["stable", "stable", "left", "overdue", "risk", "new"][i % 6]
-        job_id = bad_jobs[i % 2] if kind == "left" else rng.choice(jobs)
-        months_ago = {"stable": rng.choice([4, 7, 8, 13]), "left": rng.choice([2, 4, 5]),
-                      "overdue": rng.choice([2, 4, 7]), "risk": rng.choice([2, 4]),
-                      "new": 0}[kind]
-        start = add_months(today, -months_ago) - timedelta(days=rng.randint(0, 20))
-        if kind == "new":
-            start = today - timedelta(days=rng.randint(3, 25))
-        if i % 11 == 5:  # an earlier short job for some, to show the 'short jobs' risk reason
-            early = add_months(start, -5)
-            pid0 = create_placement(db, worker_id, job_id=bad_jobs[0], start_date=early, created_by=staff_id)
-            end_placement(db, pid0, end_date=early + timedelta(days=40), reason="工作太累", user_id=staff_id)
-        pid = create_placement(db, worker_id, job_id=job_id, start_date=start, created_by=staff_id)
-        dues = [d for m, d in milestone_dates(start).items()]
-        done = [d for d in dues if d <= today]
-        if kind == "overdue" and done:
-            done = done[:-1]  # the latest milestone was missed
-        from models.follow_ups import record_follow_up
-
-        for n, due in enumerate(done):
-            on = min(today, due + timedelta(days=rng.randint(0, 5)))
-            last = n == len(done) - 1
-            if kind == "left" and last:
-                record_follow_up(db, pid, date=on, channel=rng.choice(channels), still_employed=False,
-                                 leave_reason=rng.choice(["工资低于预期", "家里有事回乡", "不适应倒班"]),
-                                 satisfaction=2, staff_user_id=staff_id, today=today)
-                break
-            risky = kind == "risk" and last
-            record_follow_up(db, pid, date=on, channel=rng.choice(channels), still_employed=True,
-                             satisfaction=2 if risky else rng.choice([3, 4, 4, 5]), might_leave=risky,
-                             note="说想回老家附近找活" if risky else "工作稳定", staff_user_id=staff_id,
-                             today=today)
-        made += 1
-    return made
 
 
 # --- helpers ------------------------------------------------------------------------------------------------

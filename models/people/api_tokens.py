@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from models.db import utcnow
+from models.store.db import utcnow
 
 TOKEN_PREFIX = "tb_"
 #: ``last_used_at`` is written at most this often per token, so reads stay reads under load.

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from models.config import data_dir
+from models.store.config import data_dir
 
 _lock = threading.Lock()
 

@@ -10,7 +10,7 @@ import sqlite3
 
 import sqlite_utils
 
-from models.db import utcnow
+from models.store.db import utcnow
 
 _COLUMNS = ("id", "name", "credit_code", "city", "district", "contact_name", "contact_phone",
             "description", "created_at", "updated_at")
@@ -45,7 +45,7 @@ def get_or_create_employer(db: sqlite_utils.Database | sqlite3.Connection, name:
     """Return the id of the employer called ``name``, creating it when missing.
 
     When the stored employer has no credit code and one is given, it is filled in. Runs plain
-    statements, so it is safe inside ``models.db.transaction``.
+    statements, so it is safe inside ``models.store.db.transaction``.
     """
     conn = _conn(db)
     name = clean_name(name)

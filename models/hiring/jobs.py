@@ -1,7 +1,7 @@
 """Job postings (岗位): upsert keyed on ``external_id``, form saves, status changes, reads and search.
 
-A cleaned record (``models.records.clean_job``) names its employer (``employer_name``, optionally
-``employer_credit_code``); the employer is looked up by name or created (``models.employers``).
+A cleaned record (``models.intake.records.clean_job``) names its employer (``employer_name``, optionally
+``employer_credit_code``); the employer is looked up by name or created (``models.people.employers``).
 ``content_hash`` covers every stored field plus the employer's name and credit code, so re-importing an
 identical posting writes nothing (``updated_at`` and ``rev`` unchanged).
 
@@ -16,10 +16,11 @@ import sqlite3
 
 import sqlite_utils
 
-from models.db import loads_list, transaction, utcnow
-from models.employers import clean_name, get_or_create_employer
+from models.people.employers import clean_name, get_or_create_employer
+from models.store.db import loads_list, transaction, utcnow
+from models.vocabulary import JOB_STATUSES
 
-STATUSES = ("open", "closed", "filled")
+STATUSES = JOB_STATUSES
 #: Record fields stored as plain columns of ``jobs``.
 FIELDS = ("title", "description", "city", "district", "salary_min", "salary_max", "headcount", "age_min",
           "age_max", "education_min", "required_certificates", "skills", "benefits")

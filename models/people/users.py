@@ -16,23 +16,12 @@ import re
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.db import audit, transaction, utcnow
+from models.store.db import audit, transaction, utcnow
 
 ROLES = ("worker", "employer", "staff", "admin")
 ROLE_LABELS = {"worker": "求职者", "employer": "用人单位", "staff": "工作人员", "admin": "管理员"}
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"^[\w.@\-]{2,40}$")
-
-#: The demo accounts ``make run`` creates (listed in the README). Demo only: never on a real store.
-DEMO_PASSWORD = "tongbang2026"
-DEMO_ACCOUNTS = (
-    # username, role, display name, what it links to
-    ("worker", "worker", "演示求职者", {"worker_external_id": "W00001"}),
-    ("employer", "employer", "演示用人单位", {"job_external_id": "J0001"}),
-    ("staff", "staff", "演示工作人员", {}),
-    ("admin", "admin", "演示管理员", {}),
-)
-
 
 class UserError(ValueError):
     """An account that cannot be created or changed; ``str(e)`` is a Chinese message."""
@@ -155,13 +144,13 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool, *, by: int
 
 
 def register_worker(db: sqlite_utils.Database, record: dict, password: str) -> tuple[int, int]:
-    """Self-registration with phone + password: validate the worker record (``models.records``), store it
+    """Self-registration with phone + password: validate the worker record (``models.intake.records``), store it
     and create the account (username = phone). Returns ``(user_id, worker_id)``.
 
-    Raises ``UserError`` for the account, ``models.records.RecordError`` style problems as UserError too.
+    Raises ``UserError`` for the account, ``models.intake.records.RecordError`` style problems as UserError too.
     """
-    from models.records import clean_worker
-    from models.workers import DuplicateWorkerError, get_worker_by_external_id, upsert_worker
+    from models.intake.records import clean_worker
+    from models.people.workers import DuplicateWorkerError, get_worker_by_external_id, upsert_worker
 
     phone = (record.get("phone") or "").strip()
     if not phone:
@@ -183,28 +172,3 @@ def register_worker(db: sqlite_utils.Database, record: dict, password: str) -> t
         user_id = create_user(db, phone, password, "worker", display_name=cleaned.get("name"), phone=phone,
                               worker_id=worker["id"])
     return user_id, worker["id"]
-
-
-def seed_demo_accounts(db: sqlite_utils.Database) -> list[str]:
-    """One account per role for the demo (password :data:`DEMO_PASSWORD`). Idempotent."""
-    made = []
-    for username, role, display, link in DEMO_ACCOUNTS:
-        if get_user_by_username(db, username) is not None:
-            continue
-        worker_id = employer_id = None
-        if "worker_external_id" in link:
-            row = db.execute("SELECT id FROM workers WHERE external_id = ?",
-                             (link["worker_external_id"],)).fetchone()
-            if row is None:
-                continue
-            worker_id = row[0]
-        if "job_external_id" in link:
-            row = db.execute("SELECT employer_id FROM jobs WHERE external_id = ?",
-                             (link["job_external_id"],)).fetchone()
-            if row is None:
-                continue
-            employer_id = row[0]
-        create_user(db, username, DEMO_PASSWORD, role, display_name=display, worker_id=worker_id,
-                    employer_id=employer_id)
-        made.append(username)
-    return made

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from models.pii import mask_phone
+from models.people.pii import mask_phone
 
 STAFF_ROLES = frozenset({"staff", "admin"})
 
@@ -113,7 +113,7 @@ def worker_visibility(user: Any, worker: dict, *, related_to_employer: bool = Fa
 
     - ``full``: staff/admin in scope — everything but the full ID (see :func:`can_reveal_id`);
     - ``contact``: the worker themself; an employer the worker applied to or was recommended to
-      (``related_to_employer``, see ``models.applications``) — name and phone, masked ID;
+      (``related_to_employer``, see ``models.hiring.applications``) — name and phone, masked ID;
     - ``masked``: any other employer, while the worker is seeking — no name, masked phone and ID;
     - ``hidden``: everyone else (other workers, employers once the worker stopped seeking).
     """

@@ -1,7 +1,7 @@
 """数据比对: compare the latest official list of 脱贫享受政策人口 / 防止返贫监测对象 with the platform.
 
 Staff upload a list (XLSX or CSV; columns ID number and name, optionally 帮扶身份). Each row is matched to
-a worker by the keyed hash of the ID number (``models.pii.id_hash``) — full ID numbers are never stored
+a worker by the keyed hash of the ID number (``models.people.pii.id_hash``) — full ID numbers are never stored
 or shown, only masked. The comparison is a two-step process so nothing is overwritten silently:
 
 1. ``compare_file`` records a batch and one row per finding, changing nothing:
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models.db import audit, transaction, utcnow
-from models.pii import id_hash, mask_id, normalise_id
+from models.people.pii import id_hash, mask_id, normalise_id
+from models.store.db import audit, transaction, utcnow
+from models.vocabulary import LIST_STATUSES
 
-LIST_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象")
 ALL_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象", "低保对象", "特困人员", "一般农村劳动力")
 KINDS = {"changed": "身份变更（待确认）", "mismatched": "姓名不符", "new": "平台未登记", "dropped": "名单中已无",
          "bad": "无法识别", "matched": "一致"}
@@ -128,7 +128,7 @@ def _check_id(value: str) -> str:
     if not value:
         raise ValueError("缺少身份证号")
     try:
-        from models.validation import check_id_number
+        from models.intake.validation import check_id_number
 
         return check_id_number(value).number
     except ImportError:

@@ -1,7 +1,7 @@
 """Workers (求职者): upsert keyed on ``external_id``, reads, search, and the audited ID reveal.
 
-A cleaned record (``models.records.clean_worker``) is stored with:
-- its resident ID number only as ``models.pii.protect_id`` columns (ciphertext, keyed hash, masked form);
+A cleaned record (``models.intake.records.clean_worker``) is stored with:
+- its resident ID number only as ``models.people.pii.protect_id`` columns (ciphertext, keyed hash, masked form);
   no read here ever returns the full number — ``reveal_id_number`` decrypts it and writes ``audit_log``;
 - ``content_hash``: SHA-256 of the record's stored fields (the ID enters as its keyed hash, so the hash
   cannot be brute-forced back into a number). Upserting an identical record writes nothing: ``updated_at``
@@ -19,8 +19,8 @@ import sqlite3
 
 import sqlite_utils
 
-from models import pii
-from models.db import audit, loads_list, transaction, utcnow
+from models.people import pii
+from models.store.db import audit, loads_list, transaction, utcnow
 
 #: Record fields stored as plain columns (the ID number is handled apart).
 FIELDS = ("name", "phone", "gender", "birth_year", "hukou_province", "hukou_county", "hukou_county_code",
@@ -216,7 +216,7 @@ def reveal_id_number(db: sqlite_utils.Database, worker_id: int, user_id: int | N
                      via: str = "store") -> str | None:
     """Decrypt a worker's full ID number for an entitled person and record the view in ``audit_log``.
 
-    Callers check entitlement first (``models.permissions.can_reveal_id``). Returns None (and logs
+    Callers check entitlement first (``models.access.can_reveal_id``). Returns None (and logs
     nothing) when the worker has no ID number on file.
     """
     row = _conn(db).execute("SELECT id_number_enc, external_id FROM workers WHERE id = ?", (worker_id,)).fetchone()

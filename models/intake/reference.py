@@ -2,7 +2,7 @@
 
 Loaded once, at import time, from ``data/admin-divisions/`` (NBS codes, 2023 edition) into plain
 dicts, so every look-up during a 50,000-row import is a dictionary hit. This module only *finds*
-things; the rules and the Chinese messages live in ``models.validation``.
+things; the rules and the Chinese messages live in ``models.intake.validation``.
 
 What is indexed:
 - provinces by full name and by the forms people write (重庆 → 重庆市, 广西 → 广西壮族自治区);
@@ -24,7 +24,7 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
-from models.config import REFERENCE_DIR
+from models.store.config import REFERENCE_DIR
 
 DIVISIONS_DIR = REFERENCE_DIR / "admin-divisions"
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models.config import data_dir
-from models.placements import Scope, add_months, parse_date, with_states
-from models.stability import outcome_at, subsidy_eligible
-from models.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
+from models.placement.placements import Scope, add_months, parse_date, with_states
+from models.placement.stability import outcome_at, subsidy_eligible
+from models.placement.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
+from models.store.config import data_dir
 
 METRICS = [("registered", "登记人数"), ("matched", "匹配人数"), ("placed", "就业人数"),
            ("stable_3", "稳定3个月"), ("stable_6", "稳定6个月"), ("subsidies", "应发交通补贴"),
@@ -95,7 +95,7 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from models.stability import SUBSIDY_HEADERS, subsidy_list
+    from models.placement.stability import SUBSIDY_HEADERS, subsidy_list
 
     figures = report_figures(db, year, today)
     wb = Workbook()

@@ -1,7 +1,7 @@
 """Every number behind placement stability, in one place: milestones, subsidy rule, risk weights.
 
 Change a policy here and nowhere else. Each constant says where it comes from or why it has its value.
-Nothing here touches the database; ``models.placements``, ``models.follow_ups`` and ``models.stability``
+Nothing here touches the database; ``models.placement.placements``, ``models.placement.follow_ups`` and ``models.placement.stability``
 read these names.
 """
 from __future__ import annotations

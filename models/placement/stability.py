@@ -1,7 +1,7 @@
 """Stability signals: risk of leaving, employer retention, and transport-subsidy eligibility.
 
-All three read placement states from ``models.placements.placement_state`` and their numbers from
-``models.stability_rules``. ``recompute`` stores a nightly snapshot (``placement_risk``,
+All three read placement states from ``models.placement.placements.placement_state`` and their numbers from
+``models.placement.stability_rules``. ``recompute`` stores a nightly snapshot (``placement_risk``,
 ``employer_retention`` tables) so pages and the matching engine read it cheaply;
 ``employer_retention(db)`` is the optional stability signal offered to ``matching.service``.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models import stability_rules as R
-from models.db import transaction, utcnow
-from models.placements import PlacementState, Scope, add_months, parse_date, with_states
+from models.placement import stability_rules as R
+from models.placement.placements import PlacementState, Scope, add_months, parse_date, with_states
+from models.store.db import transaction, utcnow
 
 
 # --- risk ---------------------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def employer_retention(db: sqlite_utils.Database, today: date | None = None, *, 
     rows = [] if live else db.execute("SELECT employer_id, known_3, stable_3 FROM employer_retention").fetchall()
     if rows:
         return {e: s / k for e, k, s in rows if k >= R.RETENTION_MIN_KNOWN}
-    from models.clock import today as clock_today
+    from models.store.clock import today as clock_today
 
     table = retention_by_employer(db, today or clock_today())
     return {e: r.rate_3 for e, r in table.items() if r.known_3 >= R.RETENTION_MIN_KNOWN}
@@ -193,7 +193,7 @@ def recompute(db: sqlite_utils.Database, today: date) -> dict:
     Also keeps ``placements.status`` in step with the state rule (a placement whose follow-ups say the
     worker left but whose row still says 在岗 is ended, which re-queues the worker).
     """
-    from models.placements import end_placement
+    from models.placement.placements import end_placement
 
     fixed = 0
     for placement, state in with_states(db, today, "p.status = '在岗'"):

@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "occupations"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "occupations"
 CSCO_PATH = DATA_DIR / "csco22.csv"
 COLLOQUIAL_PATH = DATA_DIR / "colloquial.csv"
 

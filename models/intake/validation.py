@@ -6,7 +6,7 @@ or a phone number: they end up in import reports that many people read.
 
 Rules:
 - ``check_id_number``: 18 characters, GB 11643 check character, a real birth date (not in the future,
-  not before 1900), a 6-digit area code that exists (current or historical, see ``models.reference``);
+  not before 1900), a 6-digit area code that exists (current or historical, see ``models.intake.reference``);
   returns birth date, gender and area code. ``check_working_age`` is the separate rule that a worker
   must be at least 16 (the legal minimum working age; assistance lists also hold children).
 - ``check_phone``: mainland mobile, 1[3-9] + 9 digits (spaces, dashes, +86 removed).
@@ -20,7 +20,7 @@ Rules:
 - ``split_list``; ``parse_salary`` (8000, 8千, 0.8万, 8000元, 8k, 七千五) and ``parse_salary_range``;
   ``parse_int``, ``parse_age_range``; ``clean_text`` (hostile text stays plain text).
 
-Everything the rules look up is precomputed at import time (``models.reference``), so a 50,000-row
+Everything the rules look up is precomputed at import time (``models.intake.reference``), so a 50,000-row
 ledger validates in seconds.
 """
 from __future__ import annotations
@@ -31,12 +31,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from models import reference
-from models.reference import SHANDONG_CITIES, County
+from models.intake import reference
+from models.intake.reference import SHANDONG_CITIES, County
+from models.vocabulary import ASSISTANCE_STATUSES, EDUCATION_LEVELS
 
 __all__ = [
-    "ASSISTANCE_STATUSES",
-    "EDUCATION_LEVELS",
     "JOB_STATUSES",
     "MIN_WORKING_AGE",
     "SHANDONG_CITIES",
@@ -81,10 +80,10 @@ class ValidationError(ValueError):
 
 
 def resolve_today(today: date | None) -> date:
-    """``today`` or, when None, today's date on the platform clock (``models.clock``)."""
+    """``today`` or, when None, today's date on the platform clock (``models.store.clock``)."""
     if today is not None:
         return today
-    from models.clock import today as clock_today
+    from models.store.clock import today as clock_today
 
     return clock_today()
 
@@ -374,7 +373,6 @@ def city_of_district(district: object) -> str | None:
 
 # --- enums -------------------------------------------------------------------------------------------
 
-EDUCATION_LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中", "中专/技校", "大专", "本科及以上")
 _EDUCATION_RANK = {"小学及以下": 0, "初中": 1, "高中": 2, "中专/技校": 2, "大专": 3, "本科及以上": 4}
 _EDUCATION_VARIANTS = {
     "小学及以下": ("小学", "小学以下", "文盲", "半文盲", "文盲半文盲", "未上学", "没上过学", "不识字",
@@ -413,7 +411,6 @@ def education_rank(value: object) -> int:
     return _EDUCATION_RANK[normalise_education(value)]
 
 
-ASSISTANCE_STATUSES: tuple[str, ...] = ("脱贫享受政策人口", "防止返贫监测对象", "低保对象", "特困人员", "一般农村劳动力")
 _ASSISTANCE_VARIANTS = {
     "脱贫享受政策人口": ("脱贫享受政策人口", "脱贫人口", "脱贫户", "已脱贫", "已脱贫户", "脱贫", "建档立卡",
                   "建档立卡户", "建档立卡贫困户", "建档立卡贫困人口", "贫困户", "建档立卡脱贫户", "脱贫享受政策",

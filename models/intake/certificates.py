@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "certificates.csv"
+CSV_PATH = Path(__file__).resolve().parents[2] / "data" / "certificates.csv"
 
 # Suffixes people add to or leave out of a certificate name; stripped (longest first) to form the key.
 _SUFFIXES = ("操作资格证书", "操作资格证", "资格证书", "操作证书", "上岗证书",

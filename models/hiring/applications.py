@@ -2,10 +2,10 @@
 
 Pipeline: 待处理 → 已联系 / 面试 → 录用 / 不合适. A worker applies to an open posting as themself
 (``source='worker'``); staff recommend a posting to a worker (``source='staff'``), which both the worker
-and the employer then see. 录用 creates the placement (``models.placements.create_placement``) with
+and the employer then see. 录用 creates the placement (``models.placement.placements.create_placement``) with
 today's date as its start, in the same transaction. Every change is audit-logged.
 
-The web pages and the API both call these functions; who may call them is ``models.permissions``.
+The web pages and the API both call these functions; who may call them is ``models.access``.
 """
 from __future__ import annotations
 
@@ -14,21 +14,13 @@ from datetime import date
 
 import sqlite_utils
 
-from models import clock
-from models.db import audit, transaction, utcnow
+from models.store import clock
+from models.store.db import audit, transaction, utcnow
+from models.vocabulary import PIPELINE_STATUSES, WORKER_STATUS_LABELS
 
-#: Pipeline order, as shown to employers and workers.
-STATUSES = ("待处理", "已联系", "面试", "录用", "不合适")
-#: Statuses an application can no longer move out of.
+STATUSES = PIPELINE_STATUSES
 FINAL_STATUSES = frozenset({"录用"})
-#: What a worker reads for each status (plain words).
-WORKER_LABELS = {
-    "待处理": "已投递，等待单位查看",
-    "已联系": "单位已联系您",
-    "面试": "约了面试",
-    "录用": "已录用",
-    "不合适": "单位认为暂不合适",
-}
+WORKER_LABELS = WORKER_STATUS_LABELS
 
 
 class ApplicationError(ValueError):
@@ -83,7 +75,7 @@ def set_status(db: sqlite_utils.Database, application_id: int, status: str, note
                user_id: int | None = None, *, start_date: date | str | None = None) -> int | None:
     """Move an application to ``status`` (with an optional note). 录用 creates the placement, starting
     ``start_date`` (default today) and returns its id; otherwise returns None."""
-    from models.placements import create_placement
+    from models.placement.placements import create_placement
 
     if status not in STATUSES:
         raise ApplicationError(f"状态只能是：{'、'.join(STATUSES)}。", "status")

@@ -37,8 +37,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from models import reference
-from models.validation import (
+from models.intake import reference
+from models.intake.validation import (
     NO_REQUIREMENT,
     ValidationError,
     check_credit_code,

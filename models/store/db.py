@@ -10,7 +10,7 @@ To change the schema, append a new function to ``MIGRATIONS``; never edit one th
 Conventions every table follows:
 - ``id`` INTEGER PRIMARY KEY, ``created_at`` and ``updated_at`` as ISO-8601 UTC text.
 - list fields (skills, certificates, benefits, ...) are JSON arrays stored as text;
-  ``models.db.loads_list`` reads them back.
+  ``models.store.db.loads_list`` reads them back.
 - ``workers.rev`` and ``jobs.rev`` are bumped by triggers on every insert and update, so a
   derived index can ask "what changed since revision N" cheaply.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models.config import db_path
+from models.store.config import db_path
 
 
 def utcnow() -> str:

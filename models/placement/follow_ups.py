@@ -1,9 +1,9 @@
 """Follow-ups (回访): recording one, and the staff work queue 今日回访.
 
 ``record_follow_up`` validates and stores a follow-up; when it says the worker left, the placement is
-ended and the worker goes back to the "needs a job" queue (``models.placements.end_placement``).
+ended and the worker goes back to the "needs a job" queue (``models.placement.placements.end_placement``).
 ``due_queue`` lists the follow-ups due today and overdue (plus the next few days), for a staff member's
-scope, most urgent first. Whether a milestone is due comes from ``models.placements.placement_state``.
+scope, most urgent first. Whether a milestone is due comes from ``models.placement.placements.placement_state``.
 """
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from models.db import audit, utcnow
-from models.placements import (
+from models.placement.placements import (
     PlacementError,
     PlacementState,
     Scope,
@@ -22,9 +21,11 @@ from models.placements import (
     placement_state,
     with_states,
 )
-from models.stability_rules import UPCOMING_DAYS
+from models.placement.stability_rules import UPCOMING_DAYS
+from models.store.db import audit, utcnow
+from models.vocabulary import FOLLOW_UP_CHANNELS
 
-CHANNELS = ("电话", "上门", "微信", "单位反馈")
+CHANNELS = FOLLOW_UP_CHANNELS
 
 
 def record_follow_up(db: sqlite_utils.Database, placement_id: int, *, date: date | str, channel: str,
@@ -113,7 +114,7 @@ def due_queue(db: sqlite_utils.Database, today: date, scope: Scope | None = None
         bucket = "overdue" if state.next_due < today else "today" if state.next_due == today else "upcoming"
         items.append(QueueItem(placement, state, bucket))
     if with_risk and items:
-        from models.stability import RiskContext, risk_for
+        from models.placement.stability import RiskContext, risk_for
 
         context = RiskContext.build(db, today)
         for item in items:
@@ -145,7 +146,7 @@ def follow_ups_done(db: sqlite_utils.Database, start: date, end: date) -> int:
 
 
 def _today() -> date:
-    from models.clock import today
+    from models.store.clock import today
 
     return today()
 

@@ -1,0 +1,149 @@
+"""The demo data set, in one place: what ``flask --app app demo load`` (and so ``make run``) seeds after
+importing ``data/demo/*.jsonl`` through the ordinary ledger import.
+
+- ``seed_accounts``: one sign-in per role (password :data:`DEMO_PASSWORD`, listed in the README);
+- ``seed_placement_history``: placements with follow-up histories (stable, left, overdue, at risk);
+- ``seed_applications``: the demo employer's pipeline (applications in every stage, one staff recommendation).
+
+Every step is idempotent (does nothing when its data is already there). Demo only: never on a real store.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from matching.service import candidates_for_job
+from models.hiring import applications
+from models.people.users import create_user, get_user_by_username
+from models.placement.follow_ups import record_follow_up
+from models.placement.placements import add_months, create_placement, end_placement, milestone_dates
+from models.store.clock import today as clock_today
+
+#: The demo accounts ``make run`` creates (listed in the README). Demo only: never on a real store.
+DEMO_PASSWORD = "tongbang2026"
+DEMO_ACCOUNTS = (
+    # username, role, display name, what it links to
+    ("worker", "worker", "演示求职者", {"worker_external_id": "W00001"}),
+    ("employer", "employer", "演示用人单位", {"job_external_id": "J0001"}),
+    ("staff", "staff", "演示工作人员", {}),
+    ("admin", "admin", "演示管理员", {}),
+)
+
+
+
+def seed_accounts(db) -> list[str]:
+    """One account per role for the demo (password :data:`DEMO_PASSWORD`). Idempotent."""
+    made = []
+    for username, role, display, link in DEMO_ACCOUNTS:
+        if get_user_by_username(db, username) is not None:
+            continue
+        worker_id = employer_id = None
+        if "worker_external_id" in link:
+            row = db.execute("SELECT id FROM workers WHERE external_id = ?",
+                             (link["worker_external_id"],)).fetchone()
+            if row is None:
+                continue
+            worker_id = row[0]
+        if "job_external_id" in link:
+            row = db.execute("SELECT employer_id FROM jobs WHERE external_id = ?",
+                             (link["job_external_id"],)).fetchone()
+            if row is None:
+                continue
+            employer_id = row[0]
+        create_user(db, username, DEMO_PASSWORD, role, display_name=display, worker_id=worker_id,
+                    employer_id=employer_id)
+        made.append(username)
+    return made
+
+
+def seed_placement_history(db, today: date | None = None, *, count: int = 40, seed: int = 7) -> int:
+    """Create demo placements with follow-up histories as of ``today``; return how many were made.
+
+    A mix that exercises every page: stable at 3/6/12 months, left (back in the queue), overdue follow-ups,
+    and at-risk workers (said they might leave, low satisfaction, repeated short jobs, an employer that
+    keeps few people). Does nothing when placements already exist (so ``demo load`` can run twice).
+    """
+    if today is None:
+        today = clock_today()
+    if db.execute("SELECT COUNT(*) FROM placements").fetchone()[0]:
+        return 0
+    rng = random.Random(seed)
+    # Workers with a demo sign-in stay job-seeking, so the demo shows their 推荐岗位 and applications.
+    workers = [r[0] for r in db.execute(
+        "SELECT id FROM workers WHERE id NOT IN (SELECT worker_id FROM users WHERE worker_id IS NOT NULL)"
+        " ORDER BY id LIMIT ?", (count,))]
+    jobs = [r[0] for r in db.execute("SELECT id FROM jobs ORDER BY id")]
+    if not workers or not jobs:
+        return 0
+    staff = db.execute("SELECT id FROM users WHERE role IN ('staff', 'admin') ORDER BY id LIMIT 1").fetchone()
+    staff_id = staff[0] if staff else None
+    # One employer keeps nobody long, so the retention table and the risk signal show something.
+    bad_jobs = jobs[:2]
+    channels = ["电话", "电话", "微信", "上门", "单位反馈"]
+    made = 0
+    for i, worker_id in enumerate(workers):
+        kind = ["stable", "stable", "left", "overdue", "risk", "new"][i % 6]
+        job_id = bad_jobs[i % 2] if kind == "left" else rng.choice(jobs)
+        months_ago = {"stable": rng.choice([4, 7, 8, 13]), "left": rng.choice([2, 4, 5]),
+                      "overdue": rng.choice([2, 4, 7]), "risk": rng.choice([2, 4]),
+                      "new": 0}[kind]
+        start = add_months(today, -months_ago) - timedelta(days=rng.randint(0, 20))
+        if kind == "new":
+            start = today - timedelta(days=rng.randint(3, 25))
+        if i % 11 == 5:  # an earlier short job for some, to show the 'short jobs' risk reason
+            early = add_months(start, -5)
+            pid0 = create_placement(db, worker_id, job_id=bad_jobs[0], start_date=early, created_by=staff_id)
+            end_placement(db, pid0, end_date=early + timedelta(days=40), reason="工作太累", user_id=staff_id)
+        pid = create_placement(db, worker_id, job_id=job_id, start_date=start, created_by=staff_id)
+        dues = [d for m, d in milestone_dates(start).items()]
+        done = [d for d in dues if d <= today]
+        if kind == "overdue" and done:
+            done = done[:-1]  # the latest milestone was missed
+        for n, due in enumerate(done):
+            on = min(today, due + timedelta(days=rng.randint(0, 5)))
+            last = n == len(done) - 1
+            if kind == "left" and last:
+                record_follow_up(db, pid, date=on, channel=rng.choice(channels), still_employed=False,
+                                 leave_reason=rng.choice(["工资低于预期", "家里有事回乡", "不适应倒班"]),
+                                 satisfaction=2, staff_user_id=staff_id, today=today)
+                break
+            risky = kind == "risk" and last
+            record_follow_up(db, pid, date=on, channel=rng.choice(channels), still_employed=True,
+                             satisfaction=2 if risky else rng.choice([3, 4, 4, 5]), might_leave=risky,
+                             note="说想回老家附近找活" if risky else "工作稳定", staff_user_id=staff_id,
+                             today=today)
+        made += 1
+    return made
+
+
+
+
+def seed_applications(db) -> int:
+    """A few applications to the demo employer's postings, so its pipeline has people in every stage:
+    the best-ranked candidates of its first open postings apply (one recommended by staff), one is in
+    面试. Needs the index. Does nothing once that employer has applications."""
+    employer = get_user_by_username(db, "employer")
+    staff = get_user_by_username(db, "staff")
+    if employer is None or employer.get("employer_id") is None:
+        return 0
+    if db.execute("SELECT COUNT(*) FROM applications a JOIN jobs j ON j.id = a.job_id WHERE j.employer_id = ?",
+                  (employer["employer_id"],)).fetchone()[0]:
+        return 0
+    demo_worker = get_user_by_username(db, "worker")
+    skip = {demo_worker["worker_id"]} if demo_worker else set()
+    job_ids = [r[0] for r in db.execute("SELECT id FROM jobs WHERE employer_id = ? AND status = 'open' ORDER BY id"
+                                        " LIMIT 3", (employer["employer_id"],))]
+    made = 0
+    for n, job_id in enumerate(job_ids):
+        picks = [m.worker_id for m in candidates_for_job(db, job_id, k=5) if m.worker_id not in skip][:3]
+        for i, worker_id in enumerate(picks):
+            if i == 2 and staff is not None:
+                applications.recommend(db, worker_id, job_id, staff["id"], note="符合岗位要求，推荐面试")
+            else:
+                app_id = applications.apply(db, worker_id, job_id)
+                if n == 0 and i == 0:
+                    applications.set_status(db, app_id, "面试", "约了周三上午面试", employer["id"])
+            made += 1
+    return made
+
+
