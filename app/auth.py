@@ -91,11 +91,5 @@ def register():
         else:
             login_user(SessionUser(users.get_user(get_db(), user_id)))
             flash("注册成功。请完善资料，推荐会更准。", "success")
-            return redirect(url_for("seekers.profile_edit") if "seekers" in _blueprints() else "/")
+            return redirect(url_for("seekers.profile_edit"))
     return render_template("auth/register.html", form=form)
-
-
-def _blueprints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.blueprints)

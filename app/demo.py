@@ -12,8 +12,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from matching.service import candidates_for_job
-from models.hiring import applications
+from matching.service import candidates_for_job, jobs_for_worker
+from models.actions import applications as application_actions
+from models.hiring import applications as application_store
 from models.people.users import create_user, get_user_by_username
 from models.placement.follow_ups import record_follow_up
 from models.placement.placements import add_months, create_placement, end_placement, milestone_dates
@@ -25,7 +26,7 @@ DEMO_ACCOUNTS = (
     # username, role, display name, what it links to
     ("worker", "worker", "演示求职者", {"worker_external_id": "W00001"}),
     ("employer", "employer", "演示用人单位", {"job_external_id": "J0001"}),
-    ("staff", "staff", "演示工作人员", {}),
+    ("staff", "staff", "演示工作人员", {"scope": ["*"]}),
     ("admin", "admin", "演示管理员", {}),
 )
 
@@ -51,7 +52,7 @@ def seed_accounts(db) -> list[str]:
                 continue
             employer_id = row[0]
         create_user(db, username, DEMO_PASSWORD, role, display_name=display, worker_id=worker_id,
-                    employer_id=employer_id)
+                    employer_id=employer_id, scope_counties=link.get("scope"), scope_cities=link.get("scope"))
         made.append(username)
     return made
 
@@ -119,17 +120,22 @@ def seed_placement_history(db, today: date | None = None, *, count: int = 40, se
 
 
 def seed_applications(db) -> int:
-    """A few applications to the demo employer's postings, so its pipeline has people in every stage:
-    the best-ranked candidates of its first open postings apply (one recommended by staff), one is in
-    面试. Needs the index. Does nothing once that employer has applications."""
+    """The demo employer's pipeline and the demo worker's inbox, through the same actions as every door.
+
+    The best-ranked candidates of the demo employer's first open postings apply (demo workers have no
+    sign-in, so their applications are written as a ledger would); staff recommend one candidate per posting
+    and record the worker's phone consent for the first; one application is at 面试. The demo worker (W00001)
+    gets a staff recommendation waiting for their answer. Needs the index. Does nothing once the employer
+    has applications.
+    """
     employer = get_user_by_username(db, "employer")
     staff = get_user_by_username(db, "staff")
-    if employer is None or employer.get("employer_id") is None:
+    demo_worker = get_user_by_username(db, "worker")
+    if employer is None or staff is None or employer.get("employer_id") is None:
         return 0
     if db.execute("SELECT COUNT(*) FROM applications a JOIN jobs j ON j.id = a.job_id WHERE j.employer_id = ?",
                   (employer["employer_id"],)).fetchone()[0]:
         return 0
-    demo_worker = get_user_by_username(db, "worker")
     skip = {demo_worker["worker_id"]} if demo_worker else set()
     job_ids = [r[0] for r in db.execute("SELECT id FROM jobs WHERE employer_id = ? AND status = 'open' ORDER BY id"
                                         " LIMIT 3", (employer["employer_id"],))]
@@ -137,13 +143,22 @@ def seed_applications(db) -> int:
     for n, job_id in enumerate(job_ids):
         picks = [m.worker_id for m in candidates_for_job(db, job_id, k=5) if m.worker_id not in skip][:3]
         for i, worker_id in enumerate(picks):
-            if i == 2 and staff is not None:
-                applications.recommend(db, worker_id, job_id, staff["id"], note="符合岗位要求，推荐面试")
+            if i == 2:
+                app_id = application_actions.recommend(db, staff, worker_id, job_id, note="符合岗位要求，推荐面试")
+                if n == 0:
+                    application_actions.record_consent(db, staff, app_id, "已电话联系本人，同意去面试")
             else:
-                app_id = applications.apply(db, worker_id, job_id)
+                app_id = application_store.insert(db, worker_id, job_id, source="worker", status="待处理",
+                                                  consent_via="worker")
                 if n == 0 and i == 0:
-                    applications.set_status(db, app_id, "面试", "约了周三上午面试", employer["id"])
+                    application_actions.change_status(db, employer, app_id, "面试", "约了周三上午面试")
             made += 1
+    if demo_worker is not None:
+        for match in jobs_for_worker(db, demo_worker["worker_id"], k=5):
+            if not db.execute("SELECT 1 FROM applications WHERE worker_id = ? AND job_id = ?",
+                              (demo_worker["worker_id"], match.job_id)).fetchone():
+                application_actions.recommend(db, staff, demo_worker["worker_id"], match.job_id,
+                                              note="这家包吃住、按时发工资，适合您，愿意去的话点“接受推荐”")
+                made += 1
+                break
     return made
-
-

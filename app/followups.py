@@ -22,12 +22,12 @@ from flask import (
 from app.database import get_db
 from matching.rematch import rematch
 from models import access as permissions
+from models.access import Scope
 from models.notifier import inbox, mark_done
 from models.people.pii import mask_phone
 from models.placement.follow_ups import CHANNELS, due_queue, recently_left, record_follow_up
 from models.placement.placements import (
     PlacementError,
-    Scope,
     create_placement,
     follow_ups_for,
     get_placement,
@@ -91,7 +91,7 @@ def template_context() -> dict:
 
 
 def staff_scope() -> Scope:
-    return Scope.for_user(current_staff())
+    return Scope.of(current_staff())
 
 
 def user_id() -> int | None:
@@ -107,7 +107,7 @@ def can_see(placement: dict) -> bool:
     Stricter than ``models.access.can_view_placement``, which lets a county-only scope see every
     placement (its ``staff_covers_job`` treats county-only scopes as covering all cities).
     """
-    return permissions.is_staff(current_staff()) and staff_scope().allows(placement)
+    return permissions.is_staff(current_staff()) and staff_scope().covers_placement(placement)
 
 
 def with_db(view):

@@ -80,9 +80,9 @@ class JobSpec:
 # --- the jobs ---------------------------------------------------------------------------------------------
 def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
     """Send each active staff member (and admins) their 今日回访 count through the notifier."""
+    from models.access import Scope
     from models.notifier import Message, notify
     from models.placement.follow_ups import due_queue
-    from models.placement.placements import Scope
 
     today = now.date()
     users = db.execute("SELECT id, role, scope_counties, scope_cities FROM users"
@@ -91,7 +91,7 @@ def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
                   for u in users] or [{"id": None, "role": "admin"}]
     sent = due_total = 0
     for user in recipients:
-        items = [i for i in due_queue(db, today, Scope.for_user(user), with_risk=False)
+        items = [i for i in due_queue(db, today, Scope.of(user), with_risk=False)
                  if i.bucket in ("overdue", "today")]
         if not items:
             continue

@@ -143,10 +143,10 @@ def _pending_applications(db) -> list[dict]:
 
 def _due_follow_ups(db) -> int | None:
     try:
+        from models.access import Scope
         from models.placement.follow_ups import due_queue
-        from models.placement.placements import Scope
 
-        items = due_queue(db, clock_today(), Scope.for_user(current_user), with_risk=False)
+        items = due_queue(db, clock_today(), Scope.of(current_user), with_risk=False)
     except Exception:  # noqa: BLE001 - the workbench still shows when the follow-up side fails
         return None
     return sum(1 for i in items if i.bucket in ("overdue", "today"))

@@ -13,18 +13,18 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 import os
 from functools import wraps
 
-from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from app.database import get_db
+from models.errors import ActionError
 from models.people import users as users_model
 from models.people.users import ROLE_LABELS
 
@@ -101,9 +101,7 @@ def home_for(user) -> str:
     if not getattr(user, "is_authenticated", False):
         return url_for("auth.login")
     endpoint = {"worker": "seekers.matches", "employer": "employers.postings", "staff": "staff.home",
-                "admin": "staff.home"}.get(user.role)
-    if endpoint is None or endpoint.split(".")[0] not in current_app.blueprints:
-        return url_for("auth.login") if endpoint is None else "/healthz"
+                "admin": "staff.home"}.get(user.role, "auth.login")
     return url_for(endpoint)
 
 
@@ -137,9 +135,22 @@ ERROR_PAGES = {
 }
 
 
+#: Titles of the page shown when an action refuses and the view did not show the message itself.
+ACTION_TITLES = {"not_found": "找不到页面", "forbidden": "没有权限", "conflict": "无法完成", "invalid": "无法完成"}
+
+
+def _action_error_page(exc: ActionError):
+    """A refused action the view did not handle: its Chinese message on the error page (or the API's
+    error format), with the status of its kind. Out-of-scope records are 404 like records that do not exist."""
+    if exc.kind == "not_found":
+        return _error_page(*ERROR_PAGES[404])
+    return _error_page(exc.status, ACTION_TITLES[exc.kind], exc.message)
+
+
 def _register_error_handlers(app: Flask) -> None:
     for key, page in ERROR_PAGES.items():
         app.register_error_handler(key, lambda _e, page=page: _error_page(*page))
+    app.register_error_handler(ActionError, _action_error_page)
 
 
 def init_app(app: Flask) -> None:
@@ -165,17 +176,13 @@ def init_app(app: Flask) -> None:
         return {"role_labels": ROLE_LABELS, "nav_items": nav_items()}
 
     for name in BLUEPRINTS:
-        if importlib.util.find_spec(name) is None:
-            continue
         module = importlib.import_module(name)
-        if module.bp.name in app.blueprints:
-            continue
         app.register_blueprint(module.bp)
-        if name == "app.api":
-            csrf.exempt(module.bp)
+    # The JSON API authenticates by token (no cookies), so it needs no CSRF token: the one exemption.
+    csrf.exempt(app.blueprints["api"])
 
 
-#: The navigation bar per role: (endpoint, label). Endpoints of blueprints not registered are skipped.
+#: The navigation bar per role: (endpoint, label).
 NAV = {
     "worker": (("seekers.matches", "推荐岗位"), ("seekers.search", "找工作"),
                ("seekers.applications", "我的投递"), ("seekers.profile", "我的资料")),
@@ -192,12 +199,7 @@ def nav_items() -> list[tuple[str, str, bool]]:
     URL is the longest prefix of the page's path."""
     if not current_user.is_authenticated:
         return []
-    items = []
-    for endpoint, label in NAV.get(current_user.role, ()):
-        try:
-            items.append((url_for(endpoint), label))
-        except Exception:  # noqa: BLE001, S112 - an endpoint of a blueprint not (yet) registered
-            continue
+    items = [(url_for(endpoint), label) for endpoint, label in NAV.get(current_user.role, ())]
     matching = [url for url, _ in items if request.path == url or request.path.startswith(url.rstrip("/") + "/")]
     current = max(matching, key=len, default=None)
     return [(url, label, url == current) for url, label in items]

@@ -23,8 +23,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["TONGBANG_DATA_DIR"] = tempfile.mkdtemp(prefix="tb_bench_pl_")
 
+    from models.access import Scope
     from models.placement.follow_ups import due_queue
-    from models.placement.placements import Scope, add_months
+    from models.placement.placements import add_months
     from models.placement.reports import annual_report_bytes, dashboard_data
     from models.placement.stability import recompute, risks
     from models.store.db import connect, utcnow
@@ -82,7 +83,7 @@ def main() -> None:
 
     timed("nightly recompute", lambda: recompute(db, today), repeat=1)
     timed("今日回访 queue (all staff scope)", lambda: due_queue(db, today))
-    timed("今日回访 queue (one county)", lambda: due_queue(db, today, Scope(counties=("临夏县",), everything=False)))
+    timed("今日回访 queue (one county)", lambda: due_queue(db, today, Scope(counties=frozenset({"临夏县"}))))
     timed("risk list", lambda: risks(db, today))
     timed("dashboard data", lambda: dashboard_data(db, today))
     timed("annual report workbook", lambda: annual_report_bytes(db, 2026, today).getvalue(), repeat=1)

@@ -56,3 +56,43 @@ def encoder():
     from matching.encoder import get_encoder
 
     return get_encoder()
+
+
+@pytest.fixture(scope="session")
+def rulebook_template(tmp_path_factory):
+    """The rulebook world (``tests/rulebook_world.py``) built once per session: (folder, World)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import rulebook_world
+
+    from models.store.db import connect
+
+    folder = tmp_path_factory.mktemp("rulebook-template")
+    old = os.environ.get("TONGBANG_DATA_DIR")
+    os.environ["TONGBANG_DATA_DIR"] = str(folder)
+    try:
+        db = connect(folder / "tongbang.db")
+        world = rulebook_world.build(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.conn.close()
+    finally:
+        if old is None:
+            os.environ.pop("TONGBANG_DATA_DIR", None)
+        else:
+            os.environ["TONGBANG_DATA_DIR"] = old
+    return folder, world
+
+
+@pytest.fixture
+def rulebook(rulebook_template, data_dir):
+    """A fresh copy of the rulebook world in this test's data folder: its World (ids, tokens by key)."""
+    import shutil
+
+    import rulebook_world
+
+    folder, world = rulebook_template
+    rulebook_world.copy_store(folder / "tongbang.db", data_dir / "tongbang.db")
+    shutil.copyfile(folder / "keys.json", data_dir / "keys.json")
+    return world

@@ -48,28 +48,15 @@ def make_job(db, title="焊工", *, employer="青岛海工机械有限公司", c
 
 
 def make_user(db, username="staff1", role="staff", *, counties=(), cities=(), worker_id=None) -> int:
-    """A user row; uses WEB's create_user (real password hashing) when it exists."""
-    try:
-        from models.people.users import create_user
+    """A user row through the real ``create_user``; staff with no scope given cover everything (``*``)."""
+    from models.people.users import create_user
 
-        fields = {"scope_counties": list(counties), "scope_cities": list(cities)}
-        if worker_id:
-            fields["worker_id"] = worker_id
-        try:
-            return create_user(db, username, "pass-Word-123", role, **fields)
-        except TypeError:
-            pass
-    except ImportError:
-        pass
-    from werkzeug.security import generate_password_hash
-
-    now = utcnow()
-    return db.execute(
-        "INSERT INTO users (username, password_hash, role, display_name, worker_id, scope_counties, scope_cities,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (username, generate_password_hash("pass-Word-123"), role, username, worker_id,
-         json.dumps(list(counties), ensure_ascii=False), json.dumps(list(cities), ensure_ascii=False), now, now),
-    ).lastrowid
+    if role == "staff" and not counties and not cities:
+        counties = cities = ("*",)
+    fields = {"scope_counties": list(counties), "scope_cities": list(cities)}
+    if worker_id:
+        fields["worker_id"] = worker_id
+    return create_user(db, username, "pass-Word-123", role, **fields)
 
 
 def make_id(area: str = "622926", birth: str = "19900101", seq: str = "123") -> str:

@@ -14,10 +14,10 @@ from placement_factory import make_job, make_worker
 
 from app.demo import seed_placement_history
 from matching.rematch import rematch
+from models.access import Scope
 from models.placement.follow_ups import due_queue, record_follow_up
 from models.placement.placements import (
     PlacementError,
-    Scope,
     add_months,
     create_placement,
     follow_ups_for,
@@ -194,9 +194,9 @@ def test_due_queue_is_scoped_and_ordered(db):
     assert [i.placement["id"] for i in items] == [late, due_today]
     assert [i.bucket for i in items] == ["overdue", "today"] and items[0].state.overdue_days == 10
     assert fresh not in [i.placement["id"] for i in items]
-    scoped = due_queue(db, today, Scope(counties=("东乡族自治县",), everything=False))
+    scoped = due_queue(db, today, Scope(counties=frozenset({"东乡族自治县"})))
     assert [i.placement["id"] for i in scoped] == [late]
-    by_city = due_queue(db, today, Scope(cities=("烟台",), everything=False))
+    by_city = due_queue(db, today, Scope(cities=frozenset({"烟台"})))
     assert [i.placement["id"] for i in by_city] == [due_today]
     # recording the 1-month follow-up moves the placement out of today's queue
     record_follow_up(db, late, date=today, channel="电话", still_employed=True, today=today)

@@ -106,7 +106,7 @@ def test_dashboard_data(db):
     assert cohort["2026-02"]["values"] == [1.0, 1.0, 1.0, None]
     assert cohort["2026-05"]["values"][1] == 0.0        # left before 3 months
     assert data["by_city"]["labels"][0] == "青岛" and data["by_city"]["placed"][0] == 3
-    from models.placement.placements import Scope
+    from models.access import Scope
 
-    scoped = dashboard_data(db, TODAY, Scope(cities=("烟台",), everything=False))
+    scoped = dashboard_data(db, TODAY, Scope(cities=frozenset({"烟台"})))
     assert scoped["total"] == 1

@@ -1,6 +1,8 @@
 """One error format for the whole API: ``{"error": {"code", "message", "field"}}``.
 
-Views raise :class:`ApiError` (or any ``werkzeug`` HTTP exception); the handlers registered here turn
+Views raise :class:`ApiError` (or any ``werkzeug`` HTTP exception), and the domain actions raise
+``models.errors.ActionError`` (its ``kind`` gives the status: invalid 422, forbidden 403, not_found 404,
+conflict 409); the handlers registered here turn
 every failure under ``/api/v1`` into that JSON body with the right status, including unknown routes
 (404), wrong methods (405) and unexpected exceptions (500, logged, never a traceback to the client).
 Messages are in Chinese; ``code`` is a stable English token clients can branch on.
@@ -13,6 +15,8 @@ import traceback
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from models.errors import ActionError
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,11 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
         return _to_response(err)
+
+    @bp.errorhandler(ActionError)
+    def _action_error(err: ActionError) -> Response:
+        """A refused domain action: its kind's status, its Chinese message, the field it is about."""
+        return error_response(err.status, err.message, field=err.field)
 
     @bp.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.errors import ActionError
 from models.hiring import jobs as jobs_store
 from models.people import workers as workers_store
 from models.people.employers import get_or_create_employer
@@ -50,9 +51,12 @@ CHUNK_ROWS = 2000
 PROGRESS_MIN_ROWS = 2000
 
 
-class LedgerError(Exception):
+class LedgerError(ActionError):
     """The file as a whole cannot be imported (missing, unknown type, unreadable, missing columns).
     ``str(e)`` is a Chinese message for staff."""
+
+    def __init__(self, message: str, field: str | None = "file") -> None:
+        super().__init__(message, field=field)
 
 
 @dataclass

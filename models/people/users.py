@@ -16,6 +16,7 @@ import re
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models.errors import ActionError
 from models.store.db import audit, transaction, utcnow
 
 ROLES = ("worker", "employer", "staff", "admin")
@@ -23,12 +24,11 @@ ROLE_LABELS = {"worker": "求职者", "employer": "用人单位", "staff": "工�
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"^[\w.@\-]{2,40}$")
 
-class UserError(ValueError):
+class UserError(ActionError):
     """An account that cannot be created or changed; ``str(e)`` is a Chinese message."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str, field: str | None = None, *, kind: str = "invalid") -> None:
+        super().__init__(message, field=field, kind=kind)
 
 
 def hash_password(password: str) -> str:
@@ -99,6 +99,11 @@ def create_user(db: sqlite_utils.Database, username: str, password: str, role: s
         worker_id = None
     if role != "employer":
         employer_id = None
+    if role == "staff" and not (scope_counties or scope_cities):
+        raise UserError("工作人员账号须指定负责的区县（--counties）或城市（--cities）；负责全部的用 *。",
+                        "scope_counties")
+    if role != "staff":
+        scope_counties = scope_cities = None
     with transaction(db):
         if get_user_by_username(db, username) is not None:
             raise UserError("该用户名已被使用。", "username")

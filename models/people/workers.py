@@ -19,6 +19,7 @@ import sqlite3
 
 import sqlite_utils
 
+from models.errors import ActionError
 from models.people import pii
 from models.store.db import audit, loads_list, transaction, utcnow
 
@@ -31,17 +32,13 @@ _READ_COLUMNS = ("id", "external_id", *FIELDS[:1], "id_masked", *FIELDS[1:], "se
                  "created_at", "updated_at")
 
 
-class DuplicateWorkerError(ValueError):
+class DuplicateWorkerError(ActionError):
     """The ID number is already registered under another 编号. ``.field`` is ``id_number``."""
 
     def __init__(self, existing_external_id: str) -> None:
-        self.field = "id_number"
         self.existing_external_id = existing_external_id
-        self.message = f"该身份证号已登记在编号 {existing_external_id} 的求职者名下，同一人不能重复登记。"
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message
+        super().__init__(f"该身份证号已登记在编号 {existing_external_id} 的求职者名下，同一人不能重复登记。",
+                         field="id_number", kind="conflict")
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:

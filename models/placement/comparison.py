@@ -25,6 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.errors import ActionError
 from models.people.pii import id_hash, mask_id, normalise_id
 from models.store.db import audit, transaction, utcnow
 from models.vocabulary import LIST_STATUSES
@@ -38,8 +39,11 @@ _NAME_HEADERS = ("name", "姓名", "名字")
 _STATUS_HEADERS = ("assistance_status", "帮扶身份", "人员类别", "身份类别", "监测类型")
 
 
-class ComparisonError(ValueError):
+class ComparisonError(ActionError):
     """The file cannot be compared at all (wrong type, no header); message in Chinese."""
+
+    def __init__(self, message: str, field: str | None = "file", *, kind: str = "invalid") -> None:
+        super().__init__(message, field=field, kind=kind)
 
 
 @dataclass

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+from models.access import EVERYTHING, Scope
 from models.placement.placements import (
     PlacementError,
     PlacementState,
-    Scope,
     end_placement,
     parse_date,
     placement_state,
@@ -104,8 +104,8 @@ def due_queue(db: sqlite_utils.Database, today: date, scope: Scope | None = None
     Urgency: overdue before due-today before upcoming; within a bucket the longest overdue first, then the
     highest risk of leaving, then the earliest due date.
     """
-    scope = scope or Scope()
-    where, params = scope.sql()
+    scope = scope or EVERYTHING
+    where, params = scope.placements_sql()
     items: list[QueueItem] = []
     horizon = today + timedelta(days=upcoming_days)
     for placement, state in with_states(db, today, f"p.status = '在岗' AND {where}", params):
@@ -127,8 +127,8 @@ def recently_left(db: sqlite_utils.Database, today: date, scope: Scope | None = 
                   ) -> list[dict]:
     """Placements ended in the last ``days`` whose worker is back in the "needs a job" queue (newest first),
     so staff can offer fresh matches."""
-    scope = scope or Scope()
-    where, params = scope.sql()
+    scope = scope or EVERYTHING
+    where, params = scope.placements_sql()
     cur = db.execute(
         "SELECT p.id, p.worker_id, w.name AS worker_name, p.employer_name, p.title, p.end_date, p.leave_reason"
         " FROM placements p JOIN workers w ON w.id = p.worker_id"

@@ -16,10 +16,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 import sqlite_utils
 
+from models.errors import ActionError
 from models.placement.stability_rules import MILESTONE_MONTHS, STABLE_MONTHS
 from models.store.db import audit, utcnow
 
@@ -27,13 +27,11 @@ log = logging.getLogger(__name__)
 
 
 
-class PlacementError(ValueError):
+class PlacementError(ActionError):
     """A placement or follow-up that cannot be recorded; ``str(e)`` is a Chinese message for the user."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    def __init__(self, message: str, field: str | None = None, *, kind: str = "invalid") -> None:
+        super().__init__(message, field=field, kind=kind)
 
 
 # --- dates ------------------------------------------------------------------------------------------------
@@ -228,51 +226,6 @@ def placements_for_worker(db: sqlite_utils.Database, worker_id: int) -> list[dic
     """All placements of one worker, newest first."""
     return _rows(db.execute(_PLACEMENT_SELECT + " WHERE p.worker_id = ? ORDER BY p.start_date DESC, p.id DESC",
                             (worker_id,)))
-
-
-# --- scope ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scope:
-    """Which placements a staff member sees: workers from their counties OR jobs in their cities.
-
-    ``everything`` for admins and for staff with no scope configured.
-    """
-
-    counties: tuple[str, ...] = ()
-    cities: tuple[str, ...] = ()
-    everything: bool = True
-
-    @classmethod
-    def for_user(cls, user: Any) -> Scope:
-        """Build from a user (dict or Flask-Login user) via ``models.access.staff_scope``."""
-        from models.access import staff_scope
-
-        scope = staff_scope(user)
-        if scope is None:
-            return cls(everything=True)
-        counties, cities = scope
-        return cls(counties=tuple(counties), cities=tuple(cities), everything=False)
-
-    def sql(self) -> tuple[str, list]:
-        """A WHERE fragment on aliases ``p`` (placements) and ``w`` (workers), with its parameters."""
-        if self.everything:
-            return "1 = 1", []
-        parts, params = [], []
-        if self.counties:
-            marks = ",".join("?" * len(self.counties))
-            parts.append(f"(w.hukou_county IN ({marks}) OR w.hukou_county_code IN ({marks}))")
-            params += list(self.counties) * 2
-        if self.cities:
-            parts.append(f"p.city IN ({','.join('?' * len(self.cities))})")
-            params += list(self.cities)
-        return "(" + " OR ".join(parts) + ")", params
-
-    def allows(self, placement: dict) -> bool:
-        if self.everything:
-            return True
-        return (placement.get("hukou_county") in self.counties
-                or placement.get("hukou_county_code") in self.counties
-                or placement.get("city") in self.cities)
 
 
 # --- writes -----------------------------------------------------------------------------------------------

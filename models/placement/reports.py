@@ -22,7 +22,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models.placement.placements import Scope, add_months, parse_date, with_states
+from models.access import EVERYTHING, Scope
+from models.placement.placements import add_months, parse_date, with_states
 from models.placement.stability import outcome_at, subsidy_eligible
 from models.placement.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
 from models.store.config import data_dir
@@ -176,8 +177,8 @@ def dashboard_data(db: sqlite_utils.Database, today: date, scope: Scope | None =
       outcome at that milestone is known (None when none is known yet);
     - ``by_county`` / ``by_city``: placements, still in work, stable at 3 months.
     """
-    scope = scope or Scope()
-    where, params = scope.sql()
+    scope = scope or EVERYTHING
+    where, params = scope.placements_sql()
     pairs = with_states(db, today, where, params)
     month_keys = [add_months(date(today.year, today.month, 1), -i).strftime("%Y-%m") for i in range(months - 1, -1, -1)]
     per_month = Counter(p["start_date"][:7] for p, _ in pairs)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.access import EVERYTHING, Scope
 from models.placement import stability_rules as R
-from models.placement.placements import PlacementState, Scope, add_months, parse_date, with_states
+from models.placement.placements import PlacementState, add_months, parse_date, with_states
 from models.store.db import transaction, utcnow
 
 
@@ -96,8 +97,8 @@ def risk_for(placement: dict, state: PlacementState, context: RiskContext) -> Ri
 
 def risks(db: sqlite_utils.Database, today: date, scope: Scope | None = None) -> list[tuple[dict, PlacementState, Risk]]:
     """Every placement in work (in scope) with its risk, highest first."""
-    scope = scope or Scope()
-    where, params = scope.sql()
+    scope = scope or EVERYTHING
+    where, params = scope.placements_sql()
     context = RiskContext.build(db, today)
     out = []
     for placement, state in with_states(db, today, f"p.status = '在岗' AND {where}", params):
@@ -245,8 +246,8 @@ def subsidy_list(db: sqlite_utils.Database, today: date, scope: Scope | None = N
     A worker with several qualifying placements appears once per placement; staff decide on duplicates.
     Rows carry the masked ID only.
     """
-    scope = scope or Scope()
-    where, params = scope.sql()
+    scope = scope or EVERYTHING
+    where, params = scope.placements_sql()
     statuses = ",".join("?" * len(rule.statuses))
     where = f"{where} AND w.assistance_status IN ({statuses})"
     params = list(params) + list(rule.statuses)

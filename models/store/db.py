@@ -25,6 +25,7 @@ from pathlib import Path
 import sqlite_utils
 
 from models.store.config import db_path
+from models.vocabulary import APPLICATION_STATUSES
 
 
 def utcnow() -> str:
@@ -356,10 +357,65 @@ def _v2_placements(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3_consent_and_scope(conn: sqlite3.Connection) -> None:
+    """Version 3 (the rulebook): a staff recommendation waits for the worker's consent, the worker can
+    withdraw or decline, and staff scope is explicit.
+
+    - ``applications.status`` gains 推荐待确认 (a recommendation not yet accepted), 撤回 and 已谢绝;
+      ``consent_at``/``consent_via``/``consent_by`` record who agreed, when and how. A recommendation still at
+      待处理 becomes 推荐待确认 (nobody asked the worker); one further along keeps its status and is recorded
+      as agreed before this rule (``consent_via = 'before_rule'``). A worker's own application is its consent.
+    - Staff accounts with neither counties nor cities covered everything; they now say so explicitly
+      (``*`` in both lists), because an empty list now covers nothing (``models.access``).
+    """
+    statuses = ", ".join(f"'{s}'" for s in APPLICATION_STATUSES)
+    conn.executescript(
+        f"""
+        CREATE TABLE applications_v3 (
+            id INTEGER PRIMARY KEY,
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            job_id INTEGER NOT NULL REFERENCES jobs(id),
+            status TEXT NOT NULL DEFAULT '待处理' CHECK (status IN ({statuses})),
+            source TEXT NOT NULL DEFAULT 'worker' CHECK (source IN ('worker', 'staff')),
+            recommended_by INTEGER REFERENCES users(id),
+            note TEXT,
+            consent_at TEXT,
+            consent_via TEXT CHECK (consent_via IN ('worker', 'staff_phone', 'before_rule')),
+            consent_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (worker_id, job_id)
+        );
+        INSERT INTO applications_v3 (id, worker_id, job_id, status, source, recommended_by, note, consent_at,
+                                     consent_via, created_at, updated_at)
+            SELECT id, worker_id, job_id,
+                   CASE WHEN source = 'staff' AND status = '待处理' THEN '推荐待确认' ELSE status END,
+                   source, recommended_by, note,
+                   CASE WHEN source = 'worker' THEN created_at
+                        WHEN status = '待处理' THEN NULL ELSE updated_at END,
+                   CASE WHEN source = 'worker' THEN 'worker'
+                        WHEN status = '待处理' THEN NULL ELSE 'before_rule' END,
+                   created_at, updated_at
+            FROM applications;
+        DROP TABLE applications;
+        ALTER TABLE applications_v3 RENAME TO applications;
+        CREATE INDEX idx_applications_job ON applications(job_id);
+        CREATE INDEX idx_applications_status ON applications(status);
+
+        UPDATE users SET scope_counties = '["*"]', scope_cities = '["*"]'
+            WHERE role = 'staff' AND COALESCE(scope_counties, '[]') = '[]' AND COALESCE(scope_cities, '[]') = '[]';
+        """
+    )
+
+
+_v3_consent_and_scope.rebuilds_tables = True  # type: ignore[attr-defined]
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
     _v2_placements,
+    _v3_consent_and_scope,
 ]
 
 
@@ -380,15 +436,26 @@ def migrate(db: sqlite_utils.Database) -> int:
             f"数据库版本 {current} 比程序支持的版本 {len(MIGRATIONS)} 新，请升级 Tongbang。"
         )
     for version in range(current + 1, len(MIGRATIONS) + 1):
+        step = MIGRATIONS[version - 1]
+        # A migration that rebuilds a table (SQLite cannot alter a CHECK constraint) runs with foreign keys
+        # off, as SQLite's own procedure says, and checks every reference before it commits.
+        rebuilds = getattr(step, "rebuilds_tables", False)
+        if rebuilds:
+            conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN IMMEDIATE")
         try:
             # executescript() would commit the open transaction first, so run statements one by one.
-            MIGRATIONS[version - 1](_NoCommit(conn))
+            step(_NoCommit(conn))
+            if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise RuntimeError(f"数据库升级到版本 {version} 后外键引用不完整，已回滚。")
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            if rebuilds:
+                conn.execute("PRAGMA foreign_keys = ON")
     return len(MIGRATIONS)
 
 

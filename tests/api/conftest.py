@@ -158,7 +158,7 @@ def world(api_app, db) -> World:
     w.users["worker_b"] = insert_user(db, "worker_b", "worker", worker_id=w.workers["B"])
     w.users["employer_x"] = insert_user(db, "employer_x", "employer", employer_id=w.employers["X"])
     w.users["employer_y"] = insert_user(db, "employer_y", "employer", employer_id=w.employers["Y"])
-    w.users["staff"] = insert_user(db, "staff", "staff")
+    w.users["staff"] = insert_user(db, "staff", "staff", scope_counties='["*"]', scope_cities='["*"]')
     w.users["admin"] = insert_user(db, "admin", "admin")
     for name, user_id in w.users.items():
         w.tokens[name] = create_token(db, user_id, "test")[1]

@@ -146,7 +146,7 @@ def world(web_app) -> World:
         w.users["worker_b"] = create_user(db, "worker_b", PASSWORD, "worker", worker_id=w.workers["B"])
         w.users["employer_x"] = create_user(db, "employer_x", PASSWORD, "employer", employer_id=w.employers["X"])
         w.users["employer_y"] = create_user(db, "employer_y", PASSWORD, "employer", employer_id=w.employers["Y"])
-        w.users["staff"] = create_user(db, "staff", PASSWORD, "staff")
+        w.users["staff"] = create_user(db, "staff", PASSWORD, "staff", scope_counties=["*"], scope_cities=["*"])
         w.users["staff_cq"] = create_user(db, "staff_cq", PASSWORD, "staff",
                                           scope_counties=["酉阳土家族苗族自治县"])
         w.users["admin"] = create_user(db, "admin", PASSWORD, "admin")
