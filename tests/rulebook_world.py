@@ -122,13 +122,13 @@ def build(db) -> World:
         w.jobs[key] = get_job_by_external_id(db, raw["external_id"])["id"]
 
     users = {
-        "worker": dict(role="worker", worker_id=w.workers["A"]),
-        "other_worker": dict(role="worker", worker_id=w.workers["B"]),
-        "employer": dict(role="employer", employer_id=w.employers["X"]),
-        "other_employer": dict(role="employer", employer_id=w.employers["Y"]),
-        "county_staff": dict(role="staff", scope_counties=["酉阳土家族苗族自治县"]),
-        "city_staff": dict(role="staff", scope_cities=["青岛"]),
-        "admin": dict(role="admin"),
+        "worker": {"role": "worker", "worker_id": w.workers["A"]},
+        "other_worker": {"role": "worker", "worker_id": w.workers["B"]},
+        "employer": {"role": "employer", "employer_id": w.employers["X"]},
+        "other_employer": {"role": "employer", "employer_id": w.employers["Y"]},
+        "county_staff": {"role": "staff", "scope_counties": ["酉阳土家族苗族自治县"]},
+        "city_staff": {"role": "staff", "scope_cities": ["青岛"]},
+        "admin": {"role": "admin"},
     }
     for key, fields in users.items():
         role = fields.pop("role")
