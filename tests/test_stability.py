@@ -151,7 +151,7 @@ def _equal_jobs_with_retention(db):
 
 
 def test_retention_signal_reorders_otherwise_equal_jobs_in_ranker(db):
-    """RANKING's ranker, fed employer_retention(db), prefers the employer that keeps its people."""
+    """The ranker, fed employer_retention(db), prefers the employer that keeps its people."""
     pytest.importorskip("models.intake.certificates")   # the ranker needs REFERENCE's modules
     pytest.importorskip("models.intake.occupations")
     ranker = pytest.importorskip("matching.ranker")

@@ -62,17 +62,13 @@ def get(db, actor: Any, placement_id: int) -> dict:
 def list_for(db, actor: Any, *, status: str | None = None, worker_id: int | None = None,
              limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
     """The placements ``actor`` may see, newest first, filtered in the database: (rows of this page, total)."""
+    if status and status not in PLACEMENT_STATUSES:
+        raise invalid(f"状态只能是：{'、'.join(PLACEMENT_STATUSES)}。", "status")
     where, params = scope_sql(actor)
-    clauses = [where]
-    if status:
-        if status not in PLACEMENT_STATUSES:
-            raise invalid(f"状态只能是：{'、'.join(PLACEMENT_STATUSES)}。", "status")
-        clauses.append("p.status = ?")
-        params.append(status)
-    if worker_id is not None:
-        clauses.append("p.worker_id = ?")
-        params.append(worker_id)
-    return store.list_where(db, " AND ".join(clauses), params, limit=limit, offset=offset)
+    filters = {"p.status = ?": status or None, "p.worker_id = ?": worker_id}
+    wanted = {clause: value for clause, value in filters.items() if value is not None}
+    return store.list_where(db, " AND ".join([where, *wanted]), [*params, *wanted.values()], limit=limit,
+                            offset=offset)
 
 
 @dataclass

@@ -22,7 +22,7 @@ import sqlite_utils
 from models.errors import ActionError
 from models.intake.validation import normalise_city
 from models.placement.stability_rules import MILESTONE_MONTHS, STABLE_MONTHS
-from models.store.db import audit, utcnow
+from models.store.db import audit, select_page, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -209,13 +209,7 @@ def list_where(db: sqlite_utils.Database, where: str, params: tuple | list = (),
                ) -> tuple[list[dict], int]:
     """Placements matching a WHERE fragment (aliases ``p``, ``w``, ``j``): (rows of this page, total).
     The caller states the scope in ``where`` (``models.actions.placements.scope_sql``)."""
-    sql = _PLACEMENT_SELECT + f" WHERE {where}"
-    total = db.execute(f"SELECT COUNT(*) FROM ({sql})", list(params)).fetchone()[0]
-    sql += f" ORDER BY {order}"
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params = [*params, limit, offset]
-    return _rows(db.execute(sql, list(params))), total
+    return select_page(db, _PLACEMENT_SELECT + f" WHERE {where}", params, order=order, limit=limit, offset=offset)
 
 
 def load_all(db: sqlite_utils.Database, where: str, params: tuple | list = ()) -> list[dict]:
