@@ -7,13 +7,15 @@ applying updates only the workers the caller covers.
 - ``POST /comparisons`` (``multipart/form-data``: ``list_status``, ``file`` = .xlsx/.csv): 201 with the findings;
 - ``GET /comparisons``: the caller's latest; ``GET /comparisons/<id>``: one with its findings;
 - ``POST /comparisons/<id>/apply``: update the proposed 帮扶身份 changes (409 when already applied).
+
+Staff and admins only (other roles: 403).
 """
 from __future__ import annotations
 
 from flask import request, url_for
 
 from app.api import bp
-from app.api.auth import current_user
+from app.api.auth import current_user, roles_required
 from app.api.common import data_response
 from app.api.openapi import doc
 from app.api.schemas import ComparisonApplySchema, ComparisonSchema
@@ -28,6 +30,7 @@ def _with_rows(batch: dict, rows: list[dict]) -> dict:
 
 
 @bp.post("/comparisons")
+@roles_required("staff", "admin")
 @doc("上传名单做数据比对（工作人员）", tags=("comparisons",), response=ComparisonSchema, status=201,
      errors=(403, 413, 422),
      description="multipart/form-data：list_status（脱贫享受政策人口 / 防止返贫监测对象）、file（.xlsx 或 .csv，"
@@ -43,6 +46,7 @@ def comparisons_create():
 
 
 @bp.get("/comparisons")
+@roles_required("staff", "admin")
 @doc("数据比对记录（本人的最近 20 次；管理员为全部）", tags=("comparisons",), response=ComparisonSchema, many=True,
      errors=(403,))
 def comparisons_list():
@@ -51,6 +55,7 @@ def comparisons_list():
 
 
 @bp.get("/comparisons/<int:batch_id>")
+@roles_required("staff", "admin")
 @doc("数据比对结果", tags=("comparisons",), response=ComparisonSchema, errors=(403, 404))
 def comparisons_get(batch_id: int):
     """One comparison with its findings (masked ID numbers only)."""
@@ -58,6 +63,7 @@ def comparisons_get(batch_id: int):
 
 
 @bp.post("/comparisons/<int:batch_id>/apply")
+@roles_required("staff", "admin")
 @doc("确认更新帮扶身份", tags=("comparisons",), response=ComparisonApplySchema, errors=(403, 404, 409))
 def comparisons_apply(batch_id: int):
     """Apply the proposed 帮扶身份 changes to the workers the caller covers (each audit-logged)."""

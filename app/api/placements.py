@@ -8,13 +8,16 @@ rules and the refusals are the pages':
 - ``POST /placements`` staff/admin covering the worker or the job's city: a platform posting
   (``job_external_id``) or a job found elsewhere (``employer_name`` + ``title`` [+ ``city``]); ``start_date``.
 - ``POST /placements/<id>/follow-ups`` and ``POST /placements/<id>/end`` staff/admin covering the placement.
+
+The staff-only routes answer other roles 403 before reading the body (``roles_required``, as the pages'
+``role_required``); everything finer is the action's.
 """
 from __future__ import annotations
 
 from flask import url_for
 
 from app.api import bp
-from app.api.auth import current_user
+from app.api.auth import current_user, roles_required
 from app.api.common import data_response, list_response, load_body, load_query, page_window
 from app.api.openapi import doc
 from app.api.schemas import (
@@ -50,6 +53,7 @@ def placements_get(placement_id: int):
 
 
 @bp.post("/placements")
+@roles_required("staff", "admin")
 @doc("登记就业（工作人员）", tags=("placements",), body=PlacementInSchema, response=PlacementSchema,
      status=201, errors=(403, 404),
      description="平台内岗位填 job_external_id；平台外找到的工作填 employer_name、title（可加 city）。"
@@ -67,6 +71,7 @@ def placements_create():
 
 
 @bp.post("/placements/<int:placement_id>/follow-ups")
+@roles_required("staff", "admin")
 @doc("记录回访（工作人员）", tags=("placements",), body=FollowUpInSchema, response=FollowUpSchema, status=201,
      errors=(403, 404, 409),
      description="still_employed 为 false 即登记离职：就业记录结束，求职者重新进入求职队列。")
@@ -85,6 +90,7 @@ def placements_follow_up(placement_id: int):
 
 
 @bp.post("/placements/<int:placement_id>/end")
+@roles_required("staff", "admin")
 @doc("登记离职（工作人员）", tags=("placements",), body=PlacementEndSchema, response=PlacementSchema,
      errors=(403, 404, 409))
 def placements_end(placement_id: int):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import send_file
 
 from app.api import bp
-from app.api.auth import current_user
+from app.api.auth import current_user, roles_required
 from app.api.openapi import doc
 from app.database import get_db
 from models.actions import reports as actions
@@ -21,6 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/reports/annual/<int:year>.xlsx")
+@roles_required("staff", "admin")
 @doc("年度报表（Excel，按调用者负责范围）", tags=("reports",), errors=(403, 404))
 def reports_annual(year: int):
     """The annual workbook for ``year``: by county of origin, by Shandong city, the subsidy list, notes."""
@@ -29,6 +30,7 @@ def reports_annual(year: int):
 
 
 @bp.get("/reports/subsidy.xlsx")
+@roles_required("staff", "admin")
 @doc("交通补贴符合条件名单（Excel，按调用者负责范围）", tags=("reports",), errors=(403,))
 def reports_subsidy():
     """Placements that qualify for the transport subsidy, with masked ID numbers."""

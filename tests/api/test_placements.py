@@ -59,10 +59,10 @@ def test_follow_ups_and_leaving_through_the_api(call, world, db, api_client):
                                 ({"channel": "电话", "still_employed": True, "date": "2099-01-01"}, 422, "date")]:
         response = call("staff", "POST", url + "/follow-ups", json=body)
         assert (response.status_code, response.get_json()["error"]["field"]) == (status, field), body
-    for role in ("employer_y", "worker_b"):   # they see the placement, but do not follow it up
+    for role in ("employer_y", "worker_b", "employer_x"):   # staff work: other roles are refused at the door
         assert call(role, "POST", url + "/follow-ups", json={"channel": "电话", "still_employed": True}
                     ).status_code == 403
-    assert call("employer_x", "POST", url + "/end", json={"end_date": "2026-05-01"}).status_code == 404
+        assert call(role, "POST", url + "/end", json={"end_date": "2026-05-01"}).status_code == 403
     response = call("staff", "POST", url + "/end", json={"end_date": "2026-05-01", "leave_reason": "回老家"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert (response.get_json()["data"]["status"], response.get_json()["data"]["end_date"]) == ("离职", "2026-05-01")
