@@ -109,3 +109,11 @@ def test_dashboard_data(db):
     assert data["by_city"]["labels"][0] == "青岛" and data["by_city"]["placed"][0] == 3
     scoped = dashboard_data(db, TODAY, Scope(cities=frozenset({"烟台"})))
     assert scoped["total"] == 1
+
+
+def test_notes_sheet_defines_the_figures_and_the_scope(db):
+    _build(db)
+    notes = [r[0] for r in load_workbook(annual_report_bytes(db, 2026, TODAY, Scope(cities=frozenset({"烟台"}))))["说明"]
+             .iter_rows(values_only=True)]
+    assert notes[0].startswith("登记人数：2026 年登记的求职者") and any("交通补贴" in n for n in notes)
+    assert notes[-1] == "统计范围：户籍区县：无区县；就业城市：烟台"

@@ -36,6 +36,15 @@ METRICS = [("registered", "登记人数"), ("matched", "匹配人数"), ("placed
            ("stable_3", "稳定3个月"), ("stable_6", "稳定6个月"), ("subsidies", "应发交通补贴"),
            ("follow_ups", "回访次数")]
 UNKNOWN = "未登记"
+#: The definitions on the workbook's 说明 sheet (Y = the report's year), as the module docstring gives them.
+DEFINITIONS = (
+    "登记人数：Y 年登记的求职者（按户籍区县）；按山东城市表中为 Y 年登记的岗位数（登记岗位）。",
+    "匹配人数：Y 年至少投递过一次或被工作人员推荐过一次的求职者人数（去重）。",
+    "就业人数：Y 年入职的就业记录数。",
+    "稳定3个月 / 稳定6个月：满 3（6）个月的日期落在 Y 年、且回访确认当日或之后仍在岗的就业记录数。",
+    "应发交通补贴：符合交通补贴条件、且满足条件的日期落在 Y 年的就业记录数。",
+    "回访次数：回访日期在 Y 年的回访次数。",
+)
 
 
 def scope_label(scope: Scope) -> str:
@@ -155,8 +164,8 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
         if add_months(start, TRANSPORT_SUBSIDY.min_months).year == year:
             subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
     notes = wb.create_sheet("说明")
-    for line in (__doc__ or "").split("\n\n")[1].splitlines():
-        notes.append([line.strip()])
+    for line in DEFINITIONS:
+        notes.append([line.replace("Y", str(year))])
     rule = TRANSPORT_SUBSIDY
     rule_text = (f"补贴规则：{rule.name}（{rule.document}），连续就业满 {rule.min_months} 个月，"
                  f"帮扶身份：{'、'.join(rule.statuses)}")
