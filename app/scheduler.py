@@ -4,7 +4,10 @@ Jobs (``JOBS``; ``flask --app app jobs list`` / ``jobs run NAME``):
 - ``followup_reminders`` daily 07:30: each staff member's 今日回访 count into the notifier outbox;
 - ``verify_index`` nightly 02:30: ``matching.index.verify_all`` (rebuilds what is stale);
 - ``recompute_stability`` nightly 03:00: risk of leaving and employer retention snapshots;
-- ``annual_report`` 1 December 06:00: the annual workbook into ``TONGBANG_DATA_DIR/reports/``.
+- ``annual_report`` 1 December 06:00: the province-wide annual workbook into ``TONGBANG_DATA_DIR/reports/``.
+
+Jobs act through the domain actions: as :data:`models.access.SYSTEM` where they write or list for the whole
+programme (the snapshot, the saved workbook), and as each staff member for that staff member's reminder.
 
 Run once per period, whatever happens: every run is a row in ``job_runs`` keyed by (job, period) — the
 date for daily jobs, the year for the annual report. A process claims a run with one atomic
@@ -33,6 +36,11 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from matching.index import verify_all
+from models.access import SYSTEM
+from models.actions import placements as placement_actions
+from models.actions import reports as report_actions
+from models.notifier import Message, notify, retry_failed
 from models.store import clock as clock_module
 from models.store.db import connect, utcnow
 
@@ -79,11 +87,8 @@ class JobSpec:
 
 # --- the jobs ---------------------------------------------------------------------------------------------
 def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
-    """Send each active staff member (and admins) their 今日回访 count through the notifier."""
-    from models.access import Scope
-    from models.notifier import Message, notify
-    from models.placement.follow_ups import due_queue
-
+    """Send each active staff member (and admins) their 今日回访 count through the notifier: each one's queue
+    is the queue action as that staff member (their scope)."""
     today = now.date()
     users = db.execute("SELECT id, role, scope_counties, scope_cities FROM users"
                        " WHERE role IN ('staff', 'admin') AND active = 1").fetchall()
@@ -91,7 +96,7 @@ def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
                   for u in users] or [{"id": None, "role": "admin"}]
     sent = due_total = 0
     for user in recipients:
-        items = [i for i in due_queue(db, today, Scope.of(user), with_risk=False)
+        items = [i for i in placement_actions.queue(db, user, today=today, with_risk=False)
                  if i.bucket in ("overdue", "today")]
         if not items:
             continue
@@ -108,28 +113,17 @@ def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
 
 def job_verify_index(db: sqlite_utils.Database, now: datetime) -> dict:
     """Check the FAISS indexes against the store and rebuild stale ones (``matching.index.verify_all``)."""
-    try:
-        from matching.index import verify_all
-    except ImportError:
-        return {"skipped": "matching.index 未安装"}
-    report = verify_all(db)
-    if isinstance(report, dict):
-        return json.loads(json.dumps(report, default=str, ensure_ascii=False))
-    return {"report": str(report)}
+    return json.loads(json.dumps(verify_all(db), default=str, ensure_ascii=False))  # JSON-safe for job_runs
 
 
 def job_recompute_stability(db: sqlite_utils.Database, now: datetime) -> dict:
     """Recompute risk of leaving and employer retention snapshots."""
-    from models.placement.stability import recompute
-
-    return recompute(db, now.date())
+    return placement_actions.recompute_stability(db, SYSTEM, today=now.date())
 
 
 def job_annual_report(db: sqlite_utils.Database, now: datetime) -> dict:
-    """Write this year's annual report workbook into TONGBANG_DATA_DIR/reports/."""
-    from models.placement.reports import save_annual_report
-
-    path = save_annual_report(db, now.year, today=now.date())
+    """Write this year's province-wide annual report workbook into TONGBANG_DATA_DIR/reports/."""
+    path = report_actions.save_annual(db, SYSTEM, now.year, today=now.date())
     return {"path": str(path)}
 
 
@@ -257,8 +251,6 @@ def tick(db: sqlite_utils.Database, *, clock: Clock | None = None, owner: str | 
         for spec in JOBS.values():
             if spec.is_due(clock()):
                 results.append(run_job(db, spec.name, clock=clock, owner=owner))
-        from models.notifier import retry_failed
-
         retry_failed(db)  # messages whose SMS/WeChat delivery failed are tried again, never dropped
         return [r for r in results if r.status != "skipped"]
     finally:

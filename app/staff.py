@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
-import shutil
-from datetime import datetime
 from io import BytesIO
-from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -31,15 +27,15 @@ from wtforms.fields.choices import SelectChoice
 from app.database import get_db
 from app.web import role_required
 from models import access as permissions
+from models.actions import imports as import_actions
+from models.errors import ActionError
 from models.hiring import applications as applications_model
 from models.hiring.jobs import get_job, list_jobs
-from models.intake import ledger
 from models.intake.records import WORKER_FIELDS, clean_worker
 from models.people import users as users_model
 from models.people import workers as workers_model
 from models.placement.placements import left_job_ids, placements_for_worker
 from models.store.clock import today as clock_today
-from models.store.config import data_dir
 from models.vocabulary import ASSISTANCE_STATUSES, EDUCATION_LEVELS, JOB_STATUS_LABELS, JOB_STATUSES
 from models.vocabulary import LEDGER_KINDS as KIND_LABELS
 
@@ -162,7 +158,7 @@ def home():
     pending = _pending_applications(db)
     return render_template("staff/home.html", seeking=seeking, open_jobs=open_jobs, pending=pending[:10],
                            pending_count=len(pending), due=_due_follow_ups(db),
-                           batches=ledger.list_batches(db, limit=5))
+                           batches=import_actions.list_batches(db, current_user, limit=5))
 
 
 # --- worker registry ---------------------------------------------------------------------------------------
@@ -476,80 +472,37 @@ class ImportForm(FlaskForm):
     file = FileField("台账文件（.xlsx、.csv 或 .jsonl）")
 
 
-_UNSAFE = re.compile(r"[^\w.()（）\-]+")
-
-
-def _safe_name(filename: str, suffix: str) -> str:
-    """The upload's own name, reduced to letters (any script), digits and . _ - ( ), for display."""
-    stem = Path(filename.replace("\\", "/")).name[: -len(suffix) or None]
-    stem = _UNSAFE.sub("_", stem).strip("._") or "ledger"
-    return stem[:80] + suffix
-
-
-def _store_upload(storage, suffix: str) -> Path:
-    """Save the upload under ``<data dir>/imports/<generated folder>/<safe original name>``."""
-    folder = data_dir() / "imports" / f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
-    folder.mkdir(parents=True, exist_ok=False)
-    path = folder / _safe_name(storage.filename or "ledger", suffix)
-    storage.save(str(path))
-    return path
-
-
-def _discard(path: Path) -> None:
-    shutil.rmtree(path.parent, ignore_errors=True)
-
-
 @bp.route("/imports", methods=["GET", "POST"])
 def imports():
     db = get_db()
     form = ImportForm()
     if form.validate_on_submit():
         storage = form.file.data
-        filename = getattr(storage, "filename", "") or ""
-        suffix = Path(filename).suffix.lower()
-        if not filename:
-            form.file.errors = [*form.file.errors, "请选择要导入的台账文件。"]
-        elif suffix not in ledger.EXTENSIONS:
-            form.file.errors = [*form.file.errors,
-                                f"不支持“{suffix or '无扩展名'}”文件：请上传 .xlsx、.csv 或 .jsonl（.xls 请先在 Excel 里另存为 .xlsx）。"]
+        try:
+            result = import_actions.import_upload(db, current_user, form.kind.data,
+                                                  getattr(storage, "filename", None), storage.read() if storage else b"")
+        except ActionError as exc:
+            target = form.kind if exc.field == "kind" else form.file
+            target.errors = [*target.errors, exc.message]
         else:
-            path = _store_upload(storage, suffix)
-            try:
-                if path.stat().st_size == 0:
-                    raise ledger.LedgerError("文件是空的，没有任何内容。")
-                rows, _ignored, _sha = ledger.read_ledger(form.kind.data, path)
-                if not rows:
-                    raise ledger.LedgerError("文件里只有表头，没有数据行。")
-                result = ledger.import_file(db, form.kind.data, path, user_id=_user_id(), progress=False)
-            except ledger.LedgerError as exc:
-                _discard(path)
-                form.file.errors = [*form.file.errors, str(exc)]
-            else:
-                flash(f"导入完成：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
-                      f"有问题 {result.rejected} 行。", "success" if not result.rejected else "info")
-                return redirect(url_for("staff.import_report", batch_id=result.batch_id))
-    return render_template("staff/imports.html", form=form, batches=ledger.list_batches(db, limit=50))
-
-
-def _batch_or_404(db, batch_id: int) -> dict:
-    batch = ledger.get_batch(db, batch_id)
-    if batch is None:
-        abort(404)
-    for r in batch["rejections"]:
-        r["label"] = ledger.field_label(batch["kind"], r["field"])
-    return batch
+            flash(f"导入完成：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
+                  f"有问题 {result.rejected} 行。", "success" if not result.rejected else "info")
+            return redirect(url_for("staff.import_report", batch_id=result.batch_id))
+    return render_template("staff/imports.html", form=form,
+                           batches=import_actions.list_batches(db, current_user, limit=50))
 
 
 @bp.get("/imports/<int:batch_id>")
 def import_report(batch_id: int):
-    return render_template("staff/import_report.html", batch=_batch_or_404(get_db(), batch_id))
+    return render_template("staff/import_report.html",
+                           batch=import_actions.get_batch(get_db(), current_user, batch_id))
 
 
 @bp.get("/imports/<int:batch_id>/rejections.xlsx")
 def import_rejections_xlsx(batch_id: int):
     from openpyxl import Workbook
 
-    batch = _batch_or_404(get_db(), batch_id)
+    batch = import_actions.get_batch(get_db(), current_user, batch_id)
     book = Workbook()
     sheet = book.active
     sheet.title = "有问题的行"

@@ -2,9 +2,11 @@
 
 Run from the repository root:  .venv/bin/python scripts/bench_import.py [--rows 50000] [--format csv]
 Generates valid rows (real county-level divisions of Chongqing and Gansu, resident IDs with the right
-area code and GB 11643 check digit, Chinese headers), imports them with ``models.intake.ledger.import_file``,
-then imports the same file again (everything must be unchanged). Prints rows/s, seconds, peak memory
-(``resource.getrusage``) and checks the counts. Target (issue 2): 50,000 rows in under 60 s.
+area code and GB 11643 check digit, Chinese headers), imports them through the import action
+(``models.actions.imports.import_ledger`` as ``SYSTEM``), then imports the same file again (everything must
+be unchanged), then once more as staff covering one county (酉阳: the per-row scope check rejects every other
+county's row). Prints rows/s, seconds, peak memory (``resource.getrusage``) and checks the counts. Target
+(issue 2): 50,000 rows in under 60 s.
 """
 from __future__ import annotations
 
@@ -115,19 +117,10 @@ def main() -> int:
     os.environ["TONGBANG_DATA_DIR"] = str(workdir / "instance")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from models.intake.ledger import import_file
+    from models.access import SYSTEM
+    from models.actions.imports import import_ledger
     from models.people import pii
     from models.store.db import connect
-
-    validator = "models.intake.records"
-    try:
-        import models.intake.records
-    except ImportError:  # VALIDATION's module missing: measure the store with the test stand-in
-        import models
-        from tests.ledger_factory import standin_records
-
-        sys.modules["models.intake.records"] = models.intake.records = standin_records()
-        validator = "STAND-IN (models.intake.records missing: figures exclude the real validation cost)"
 
     t0 = time.perf_counter()
     rows = generate_rows(args.rows)
@@ -142,26 +135,32 @@ def main() -> int:
 
     db = connect()
     t0 = time.perf_counter()
-    first = import_file(db, "workers", path, progress=args.progress)
+    first = import_ledger(db, SYSTEM, "workers", path, progress=args.progress)
     t_first = time.perf_counter() - t0
     t0 = time.perf_counter()
-    second = import_file(db, "workers", path, progress=args.progress)
+    second = import_ledger(db, SYSTEM, "workers", path, progress=args.progress)
     t_second = time.perf_counter() - t0
+    county_staff = {"id": None, "role": "staff", "scope_counties": ["酉阳土家族苗族自治县"], "scope_cities": []}
+    own = sum(1 for row in rows if row[5] == "酉阳土家族苗族自治县")
+    t0 = time.perf_counter()
+    scoped = import_ledger(db, county_staff, "workers", path, progress=args.progress)
+    t_scoped = time.perf_counter() - t0
     stored = db.execute("SELECT COUNT(*) FROM workers").fetchone()[0]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     n = args.rows
     print(f"Ledger import benchmark ({n:,} worker rows, {args.format}, {path.stat().st_size / 1e6:.1f} MB)")
-    print(f"  validator:            {validator}")
     print(f"  generate file:        {t_gen:6.1f} s")
     print(f"  first import:         {t_first:6.1f} s  ({n / t_first:,.0f} rows/s)  "
           f"added {first.added:,}, rejected {first.rejected:,}")
     print(f"  re-import (unchanged):{t_second:6.1f} s  ({n / t_second:,.0f} rows/s)  "
           f"unchanged {second.unchanged:,}, added {second.added}, updated {second.updated}")
+    print(f"  one county's staff:   {t_scoped:6.1f} s  ({n / t_scoped:,.0f} rows/s)  "
+          f"unchanged {scoped.unchanged:,} (its own county), rejected {scoped.rejected:,} (out of scope)")
     print(f"  Fernet encrypt_id:    {fernet_us:6.1f} µs per ID ({fernet_us * n / 1e6:.1f} s of the first import)")
     print(f"  peak memory (RSS):    {peak_mb:6.0f} MB")
     ok = (first.added == n and first.rejected == 0 and stored == n and second.unchanged == n
-          and second.added == second.updated == 0)
+          and second.added == second.updated == 0 and scoped.unchanged == own and scoped.rejected == n - own)
     target = t_first < 60
     print(f"  counts verified:      {'yes' if ok else 'NO'}")
     print(f"  target < 60 s:        {'met' if target else 'MISSED'}")

@@ -3,7 +3,7 @@
 Run from the repository root:  .venv/bin/python scripts/bench_matching_quality.py [--variants] [--channels]
 
 1. Loads data/eval/workers.jsonl and jobs.jsonl into a fresh temporary instance through the real import
-   (``models.intake.ledger.import_file``), then asks the real service (``matching.service.jobs_for_worker``,
+   (``models.actions.imports.import_ledger`` as ``SYSTEM``), then asks the real service (``matching.service.jobs_for_worker``,
    FAISS index, real encoder) for each worker's top 10, as of ``devset.EVAL_YEAR``.
 2. Baselines over the same postings and the same text fields (``matching.text``), with no filters:
    BM25 (jieba + bm25s) and embedding-only (cosine of the encoder's vectors).
@@ -184,13 +184,14 @@ def ranked_in_memory(workers, jobs, sims, today) -> dict[str, list[str]]:
 def load_instance(folder: str | None = None):
     """A fresh instance in ``folder`` (a new temp folder by default) with the dev set imported."""
     os.environ["TONGBANG_DATA_DIR"] = folder or tempfile.mkdtemp(prefix="tongbang-eval-")
-    from models.intake.ledger import import_file
+    from models.access import SYSTEM
+    from models.actions.imports import import_ledger
     from models.store.db import connect
 
     db = connect()
     info = {}
     for kind in ("workers", "jobs"):
-        result = import_file(db, kind, EVAL_DIR / f"{kind}.jsonl", progress=False)
+        result = import_ledger(db, SYSTEM, kind, EVAL_DIR / f"{kind}.jsonl")
         info[kind] = (result.added, result.rejected, list(result.rejections)[:5])
     return db, info
 

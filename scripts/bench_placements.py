@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["TONGBANG_DATA_DIR"] = tempfile.mkdtemp(prefix="tb_bench_pl_")
 
-    from models.access import Scope
+    from models.access import EVERYTHING, Scope
     from models.placement.follow_ups import due_queue
     from models.placement.placements import add_months
     from models.placement.reports import annual_report_bytes, dashboard_data
@@ -82,11 +82,14 @@ def main() -> None:
         print(f"  {label:38s} {best * 1000:8.1f} ms  {size}")
 
     timed("nightly recompute", lambda: recompute(db, today), repeat=1)
-    timed("今日回访 queue (all staff scope)", lambda: due_queue(db, today))
+    timed("今日回访 queue (all staff scope)", lambda: due_queue(db, today, EVERYTHING))
     timed("今日回访 queue (one county)", lambda: due_queue(db, today, Scope(counties=frozenset({"临夏县"}))))
-    timed("risk list", lambda: risks(db, today))
-    timed("dashboard data", lambda: dashboard_data(db, today))
-    timed("annual report workbook", lambda: annual_report_bytes(db, 2026, today).getvalue(), repeat=1)
+    timed("risk list", lambda: risks(db, today, EVERYTHING))
+    timed("dashboard data", lambda: dashboard_data(db, today, EVERYTHING))
+    timed("annual report workbook", lambda: annual_report_bytes(db, 2026, today, EVERYTHING).getvalue(), repeat=1)
+    one_county = Scope(counties=frozenset({"临夏县"}))
+    timed("annual report workbook (one county)",
+          lambda: annual_report_bytes(db, 2026, today, one_county).getvalue(), repeat=1)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_id, make_worker
 
+from models.access import EVERYTHING
 from models.placement.comparison import ComparisonError, apply_batch, compare_file, get_batch, read_rows
 
 SAME = make_id(seq="101")
@@ -46,7 +47,7 @@ ROWS = [(SAME, "王芳"), (CHANGED.lower(), "李强"), (TYPO, "马小东"), (NEW
 
 
 def test_compare_reports_every_kind_and_changes_nothing(db, people):
-    summary = compare_file(db, "名单.csv", _csv(ROWS, "gb18030"), list_status="脱贫享受政策人口", user_id=None)
+    summary = compare_file(db, "名单.csv", _csv(ROWS, "gb18030"), list_status="脱贫享受政策人口", scope=EVERYTHING)
     assert summary.counts == {"changed": 1, "mismatched": 1, "new": 1, "dropped": 1, "bad": 5, "matched": 1}
     batch, rows = get_batch(db, summary.batch_id)
     assert batch["total_rows"] == 9 and batch["applied_at"] is None
@@ -70,9 +71,9 @@ def test_compare_reports_every_kind_and_changes_nothing(db, people):
 
 
 def test_apply_updates_status_once_and_audits(db, people):
-    summary = compare_file(db, "名单.csv", _csv(ROWS), list_status="脱贫享受政策人口")
-    result = apply_batch(db, summary.batch_id, user_id=None)
-    assert result == {"applied": 1, "skipped": 0, "already": False}
+    summary = compare_file(db, "名单.csv", _csv(ROWS), list_status="脱贫享受政策人口", scope=EVERYTHING)
+    result = apply_batch(db, summary.batch_id, scope=EVERYTHING)
+    assert result == {"applied": 1, "skipped": 0, "out_of_scope": 0, "already": False}
     status = dict(db.execute("SELECT id, assistance_status FROM workers"))
     assert status[people["changed"]] == "脱贫享受政策人口"
     assert status[people["typo"]] == "一般农村劳动力"      # name mismatch: never updated
@@ -80,15 +81,16 @@ def test_apply_updates_status_once_and_audits(db, people):
     log = db.execute("SELECT entity_id, detail FROM audit_log WHERE action = 'worker.assistance_status'").fetchall()
     assert len(log) == 1 and log[0][0] == people["changed"]
     assert json.loads(log[0][1])["old"] == "一般农村劳动力"
-    assert apply_batch(db, summary.batch_id)["already"] is True
+    assert apply_batch(db, summary.batch_id, scope=EVERYTHING)["already"] is True
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log")]
     assert "comparison.upload" in actions and "comparison.apply" in actions
 
 
 def test_apply_skips_worker_edited_since_upload(db, people):
-    summary = compare_file(db, "名单.csv", _csv(ROWS), list_status="脱贫享受政策人口")
+    summary = compare_file(db, "名单.csv", _csv(ROWS), list_status="脱贫享受政策人口", scope=EVERYTHING)
     db.execute("UPDATE workers SET assistance_status = '低保对象' WHERE id = ?", (people["changed"],))
-    assert apply_batch(db, summary.batch_id) == {"applied": 0, "skipped": 1, "already": False}
+    assert apply_batch(db, summary.batch_id, scope=EVERYTHING) == {"applied": 0, "skipped": 1, "out_of_scope": 0,
+                                                                     "already": False}
     assert db.execute("SELECT assistance_status FROM workers WHERE id = ?",
                       (people["changed"],)).fetchone()[0] == "低保对象"
 
@@ -107,15 +109,15 @@ def test_xlsx_with_title_row_and_status_column(db, people):
     wb.save(buffer)
     rows = read_rows("list.xlsx", buffer.getvalue())
     assert [(r.row_number, r.name) for r in rows] == [(3, "钱五"), (4, "李强"), (5, "王芳")]
-    summary = compare_file(db, "list.xlsx", buffer.getvalue(), list_status="防止返贫监测对象")
+    summary = compare_file(db, "list.xlsx", buffer.getvalue(), list_status="防止返贫监测对象", scope=EVERYTHING)
     assert summary.counts["matched"] == 1 and summary.counts["changed"] == 1 and summary.counts["bad"] == 1
     assert summary.counts["dropped"] == 0
 
 
 def test_unreadable_files_are_refused(db):
     with pytest.raises(ComparisonError):
-        compare_file(db, "x.pdf", b"%PDF", list_status="脱贫享受政策人口")
+        compare_file(db, "x.pdf", b"%PDF", list_status="脱贫享受政策人口", scope=EVERYTHING)
     with pytest.raises(ComparisonError, match="表头"):
-        compare_file(db, "x.csv", b"a,b\n1,2\n", list_status="脱贫享受政策人口")
+        compare_file(db, "x.csv", b"a,b\n1,2\n", list_status="脱贫享受政策人口", scope=EVERYTHING)
     with pytest.raises(ComparisonError, match="名单类型"):
-        compare_file(db, "x.csv", _csv([(SAME, "王芳")]), list_status="低保对象")
+        compare_file(db, "x.csv", _csv([(SAME, "王芳")]), list_status="低保对象", scope=EVERYTHING)

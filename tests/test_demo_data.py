@@ -132,6 +132,7 @@ def test_jobs_cover_all_cities_and_a_blue_collar_mix(clean_jobs):
 
 
 def test_ledger_example_is_gbk_with_chinese_headers_and_imports(db, tmp_path):
+    from models.access import EVERYTHING
     from models.intake.ledger import import_file
 
     data = (DEMO / "ledger_example.csv").read_bytes()
@@ -139,7 +140,7 @@ def test_ledger_example_is_gbk_with_chinese_headers_and_imports(db, tmp_path):
         data.decode("utf-8")
     lines = data.decode("gbk").splitlines()
     assert lines[0].startswith("编号,姓名,身份证号,手机号") and len(lines) == 6
-    result = import_file(db, "workers", DEMO / "ledger_example.csv", progress=False)
+    result = import_file(db, "workers", DEMO / "ledger_example.csv", scope=EVERYTHING, progress=False)
     assert (result.added, result.rejected) == (5, 0), result.rejections
 
 
@@ -176,12 +177,14 @@ def test_demo_load_is_idempotent(runner, data_dir):
 
 
 def test_demo_load_refuses_to_mix_into_real_data_and_fresh_starts_over(runner, data_dir, tmp_path):
+    from models.access import EVERYTHING
     from models.intake.ledger import import_file
     from models.store.db import connect
     from tests.ledger_factory import worker_row, write_ledger
 
     db = connect()
-    import_file(db, "workers", write_ledger(tmp_path / "real.jsonl", "workers", [worker_row(1)]), progress=False)
+    import_file(db, "workers", write_ledger(tmp_path / "real.jsonl", "workers", [worker_row(1)]), scope=EVERYTHING,
+                progress=False)
     db.conn.close()
     refused = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
     assert refused.exit_code == 1 and "非演示数据" in refused.output

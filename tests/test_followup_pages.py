@@ -20,30 +20,10 @@ from app.database import get_db
 
 @pytest.fixture
 def web_app(data_dir):
-    """The real app with CSRF on; our blueprints registered by WEB (or here, until WEB lands)."""
+    """The real app with CSRF on."""
     from app import create_app
 
-    app = create_app({"TESTING": True, "START_SCHEDULER": False, "WTF_CSRF_ENABLED": True})
-    if "followups" not in app.blueprints:  # fallback until app/web.py registers them
-        from app import dashboard, followups
-
-        app.register_blueprint(followups.bp)
-        app.register_blueprint(dashboard.bp)
-    if not hasattr(app, "login_manager"):  # fallback until WEB's login manager exists
-        from flask_login import LoginManager, UserMixin
-
-        class _User(UserMixin):
-            def __init__(self, row):
-                self.__dict__.update(row)
-
-        manager = LoginManager(app)
-
-        @manager.user_loader
-        def load(uid):
-            cur = get_db().execute("SELECT * FROM users WHERE id = ?", (uid,))
-            row = cur.fetchone()
-            return _User(dict(zip([c[0] for c in cur.description], row))) if row else None
-    return app
+    return create_app({"TESTING": True, "START_SCHEDULER": False, "WTF_CSRF_ENABLED": True})
 
 
 @pytest.fixture

@@ -1,30 +1,17 @@
 """Ledger import: every format and header style, bad rows, idempotence, updates, duplicates, the CLI."""
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from tests.ledger_factory import job_row, standin_records, worker_row, write_ledger
-
-
-@pytest.fixture(autouse=True)
-def records_module(monkeypatch):
-    """The real ``models.intake.records`` when it exists, else the stand-in."""
-    try:
-        import models.intake.records as real  # noqa: F401
-    except ImportError:
-        import models
-
-        mod = standin_records()
-        monkeypatch.setitem(sys.modules, "models.intake.records", mod)
-        monkeypatch.setattr(models, "records", mod, raising=False)
+from models.access import EVERYTHING
+from tests.ledger_factory import job_row, worker_row, write_ledger
 
 
 def _import(db, kind, path, **kw):
+    """The store-level import covering every row (the scope check itself: tests/actions/test_imports.py)."""
     from models.intake.ledger import import_file
 
-    return import_file(db, kind, path, progress=False, **kw)
+    return import_file(db, kind, path, scope=EVERYTHING, progress=False, **kw)
 
 
 FORMATS = [("x.jsonl", "utf-8"), ("x.csv", "utf-8"), ("x.csv", "utf-8-sig"), ("x.csv", "gbk"), ("x.xlsx", None)]
@@ -253,9 +240,9 @@ def test_progress_bar_for_large_files(db, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(ledger, "PROGRESS_MIN_ROWS", 3)
     path = write_ledger(tmp_path / "w.csv", "workers", [worker_row(n) for n in range(1, 5)])
-    ledger.import_file(db, "workers", path, progress=True)
+    ledger.import_file(db, "workers", path, scope=EVERYTHING, progress=True)
     assert "导入求职者" in capsys.readouterr().err
-    ledger.import_file(db, "workers", path, progress=False)
+    ledger.import_file(db, "workers", path, scope=EVERYTHING, progress=False)
     assert capsys.readouterr().err == ""
 
 

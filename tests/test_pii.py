@@ -73,9 +73,10 @@ def test_no_id_or_phone_in_logs_output_or_rejections(db, data_dir, tmp_path, cap
                worker_row(4)["id_number"], worker_row(2)["phone"]]
     caplog.set_level(logging.DEBUG)
     logging.getLogger().setLevel(logging.DEBUG)
+    from models.access import EVERYTHING
     from models.intake.ledger import import_file
 
-    result = import_file(db, "workers", path, progress=True)
+    result = import_file(db, "workers", path, scope=EVERYTHING, progress=True)
     assert result.added == 2 and result.rejected == 2
     cli = runner.invoke(args=["import", "workers", str(path)])
     assert cli.exit_code == 0

@@ -14,7 +14,7 @@ from placement_factory import make_job, make_worker
 
 from app.demo import seed_placement_history
 from matching.rematch import rematch
-from models.access import Scope
+from models.access import EVERYTHING, Scope
 from models.placement.follow_ups import due_queue, record_follow_up
 from models.placement.placements import (
     PlacementError,
@@ -190,7 +190,7 @@ def test_due_queue_is_scoped_and_ordered(db):
                                  start_date="2024-01-20")
     fresh = create_placement(db, third, employer_name="C厂", city="潍坊", title="普工", start_date="2024-02-15")
     today = date(2024, 2, 20)
-    items = due_queue(db, today)
+    items = due_queue(db, today, EVERYTHING)
     assert [i.placement["id"] for i in items] == [late, due_today]
     assert [i.bucket for i in items] == ["overdue", "today"] and items[0].state.overdue_days == 10
     assert fresh not in [i.placement["id"] for i in items]
@@ -200,7 +200,7 @@ def test_due_queue_is_scoped_and_ordered(db):
     assert [i.placement["id"] for i in by_city] == [due_today]
     # recording the 1-month follow-up moves the placement out of today's queue
     record_follow_up(db, late, date=today, channel="电话", still_employed=True, today=today)
-    assert [i.placement["id"] for i in due_queue(db, today)] == [due_today]
+    assert [i.placement["id"] for i in due_queue(db, today, EVERYTHING)] == [due_today]
 
 
 def test_seed_placement_history_makes_every_kind(db):
@@ -214,7 +214,7 @@ def test_seed_placement_history_makes_every_kind(db):
     assert seed_placement_history(db, today) == 0  # second run does nothing
     from models.placement.placements import with_states
 
-    states = [s for _, s in with_states(db, today)]
+    states = [s for _, s in with_states(db, today, "1 = 1")]
     assert any(s.status == "离职" for s in states)
     assert any(s.is_stable(3) for s in states)
     assert any(s.overdue_days > 0 for s in states)

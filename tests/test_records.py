@@ -297,6 +297,7 @@ def test_hostile_job_text_kept():
 # --- through the ledger import ------------------------------------------------------------------------
 
 def test_staff_ledger_with_alias_headers_imports(db, tmp_path):
+    from models.access import EVERYTHING
     from models.intake.ledger import import_file
     from models.people.workers import get_worker_by_external_id
 
@@ -309,7 +310,7 @@ def test_staff_ledger_with_alias_headers_imports(db, tmp_path):
                       "中专", "监测户", "电焊证、叉车证", "青岛、潍坊", "6千"])
         out.writerow(["YY-002", "田小芳", make_id("500242", "19880230"), "13987654322", "重庆", "酉阳",
                       "初中", "脱贫户", "", "", ""])
-    result = import_file(db, "workers", path, progress=False, today=TODAY)
+    result = import_file(db, "workers", path, scope=EVERYTHING, progress=False, today=TODAY)
     assert (result.added, result.rejected) == (1, 1), result.rejections
     assert result.rejections[0][:2] == (3, "id_number")
     stored = get_worker_by_external_id(db, "YY-001")

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_job, make_worker
 
+from models.access import EVERYTHING, Scope
 from models.placement.follow_ups import record_follow_up
 from models.placement.reports import annual_report_bytes, dashboard_data, report_figures, save_annual_report
 
@@ -51,7 +52,7 @@ def _build(db):
 
 def test_annual_workbook_figures_match_database(db):
     _build(db)
-    wb = load_workbook(annual_report_bytes(db, 2026, TODAY))
+    wb = load_workbook(annual_report_bytes(db, 2026, TODAY, EVERYTHING))
     assert wb.sheetnames == ["按户籍区县", "按山东城市", "补贴名单", "说明"]
     ws = wb["按户籍区县"]
     header = [c.value for c in ws[2]]
@@ -92,13 +93,13 @@ def test_saved_report_goes_to_data_dir(db, data_dir):
 
 
 def test_report_figures_for_empty_year(db):
-    figures = report_figures(db, 2020, TODAY)
+    figures = report_figures(db, 2020, TODAY, EVERYTHING)
     assert figures["county"] == {} and all(v == 0 for v in figures["totals"].values())
 
 
 def test_dashboard_data(db):
     _build(db)
-    data = dashboard_data(db, TODAY)
+    data = dashboard_data(db, TODAY, EVERYTHING)
     assert data["total"] == 4 and data["left"] == 1
     months = dict(zip(data["per_month"]["labels"], data["per_month"]["values"]))
     assert months["2026-02"] == 1 and months["2026-05"] == 1 and len(months) == 12
@@ -106,7 +107,13 @@ def test_dashboard_data(db):
     assert cohort["2026-02"]["values"] == [1.0, 1.0, 1.0, None]
     assert cohort["2026-05"]["values"][1] == 0.0        # left before 3 months
     assert data["by_city"]["labels"][0] == "青岛" and data["by_city"]["placed"][0] == 3
-    from models.access import Scope
-
     scoped = dashboard_data(db, TODAY, Scope(cities=frozenset({"烟台"})))
     assert scoped["total"] == 1
+
+
+def test_notes_sheet_defines_the_figures_and_the_scope(db):
+    _build(db)
+    notes = [r[0] for r in load_workbook(annual_report_bytes(db, 2026, TODAY, Scope(cities=frozenset({"烟台"}))))["说明"]
+             .iter_rows(values_only=True)]
+    assert notes[0].startswith("登记人数：2026 年登记的求职者") and any("交通补贴" in n for n in notes)
+    assert notes[-1] == "统计范围：户籍区县：无区县；就业城市：烟台"

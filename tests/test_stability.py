@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from placement_factory import make_job, make_worker
 
+from models.access import EVERYTHING
 from models.placement import stability_rules as R
 from models.placement.follow_ups import record_follow_up
 from models.placement.placements import create_placement, end_placement, with_states
@@ -43,7 +44,7 @@ def test_subsidy_needs_three_confirmed_months(db, start, confirmed, eligible):
     worker = make_worker(db)
     pid = create_placement(db, worker, employer_name="A厂", title="普工", start_date=start)
     _fu(db, pid, confirmed)
-    (placement, state), = with_states(db, date(2025, 6, 1))
+    (placement, state), = with_states(db, date(2025, 6, 1), "1 = 1")
     assert subsidy_eligible(placement, state)[0] is eligible
 
 
@@ -60,7 +61,7 @@ def test_subsidy_status_and_province_rules(db):
     pid = create_placement(db, left, employer_name="A厂", title="普工", start_date="2024-02-01")
     _fu(db, pid, "2024-04-01")
     _fu(db, pid, "2024-04-20", employed=False)   # left before 3 months: never eligible
-    names = [r["name"] for r in subsidy_list(db, today)]
+    names = [r["name"] for r in subsidy_list(db, today, EVERYTHING)]
     assert names == ["甲", "乙"]
     assert R.TRANSPORT_SUBSIDY.min_months == 3 and "甘肃省" in R.TRANSPORT_SUBSIDY.provinces
 
@@ -70,7 +71,7 @@ def test_subsidy_still_eligible_after_leaving_later(db):
     pid = create_placement(db, w, employer_name="A厂", title="普工", start_date="2024-02-01")
     _fu(db, pid, "2024-05-01")
     end_placement(db, pid, end_date="2024-06-01", reason="回乡")
-    assert [r["name"] for r in subsidy_list(db, date(2024, 9, 1))] == ["张三"]
+    assert [r["name"] for r in subsidy_list(db, date(2024, 9, 1), EVERYTHING)] == ["张三"]
 
 
 def test_subsidy_export_opens_with_masked_ids(db):
@@ -81,7 +82,7 @@ def test_subsidy_export_opens_with_masked_ids(db):
     w = make_worker(db, id_number=number)
     pid = create_placement(db, w, employer_name="A厂", title="普工", start_date="2024-02-01")
     _fu(db, pid, "2024-05-01")
-    rows = subsidy_list(db, date(2024, 9, 1))
+    rows = subsidy_list(db, date(2024, 9, 1), EVERYTHING)
     wb = load_workbook(export_subsidy_xlsx(rows, today=date(2024, 9, 1)))
     ws = wb.active
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
@@ -107,14 +108,14 @@ def test_risk_signals_and_reasons(db):
     calm_pid = create_placement(db, calm, employer_name="好厂", title="普工", start_date="2024-02-01")
     record_follow_up(db, calm_pid, date="2024-05-02", channel="电话", still_employed=True, satisfaction=5,
                      today=today)
-    result = {p["id"]: r for p, _, r in risks(db, today)}
+    result = {p["id"]: r for p, _, r in risks(db, today, EVERYTHING)}
     top = result[pid]
     assert top.level == "高" and top.score == 100  # capped
     text = " ".join(top.reasons)
     for needle in ("可能离职", "满意度低", "逾期", "不到 3 个月", "留存率"):
         assert needle in text
     assert result[calm_pid].score == 0 and result[calm_pid].level == "低"
-    assert next(p["id"] for p, _, _ in risks(db, today)) == pid
+    assert next(p["id"] for p, _, _ in risks(db, today, EVERYTHING)) == pid
 
 
 def test_retention_counts_only_known_outcomes(db):
@@ -127,7 +128,7 @@ def test_retention_counts_only_known_outcomes(db):
         pid = create_placement(db, make_worker(db, f"w{i}"), job_id=job, start_date=start)
         if on:
             _fu(db, pid, on, employed=employed)
-    r = retention_by_employer(db, today)[emp]
+    r = retention_by_employer(db, today, EVERYTHING)[emp]
     assert (r.known_3, r.stable_3) == (2, 1) and r.rate_3 == 0.5
     assert (r.known_6, r.stable_6) == (1, 0)   # the early leaver is known at 6 months too
     assert employer_retention(db, today, live=True) == {emp: 0.5}
@@ -150,7 +151,7 @@ def _equal_jobs_with_retention(db):
 
 
 def test_retention_signal_reorders_otherwise_equal_jobs_in_ranker(db):
-    """RANKING's ranker, fed employer_retention(db), prefers the employer that keeps its people."""
+    """The ranker, fed employer_retention(db), prefers the employer that keeps its people."""
     pytest.importorskip("models.intake.certificates")   # the ranker needs REFERENCE's modules
     pytest.importorskip("models.intake.occupations")
     ranker = pytest.importorskip("matching.ranker")

@@ -1,8 +1,8 @@
 """The JSON API, mounted at ``/api/v1``: one resource per module, token-authenticated, CSRF-exempt.
 
 Resources: ``workers``, ``jobs``, ``matches`` (both directions), ``applications``, ``placements``,
-``tokens`` (the caller and their tokens), ``openapi`` (the generated document). ``errors`` gives every
-failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
+``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``tokens`` (the caller and their
+tokens), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
 ``flask --app app api token create|revoke|list``.
 
 The web platform registers :data:`bp` (and exempts it from the CSRF check: it takes no cookies).
@@ -23,10 +23,13 @@ _auth.register(bp)
 from app.api import (  # noqa: F401
     applications,
     cli,
+    comparisons,
+    imports,
     jobs,
     matches,
     openapi,
     placements,
+    reports,
     tokens,
     workers,
 )

@@ -1,8 +1,16 @@
-"""``/api/v1/placements``: employment records (就业记录).
+"""``/api/v1/placements``: employment records (就业记录) and their follow-ups (回访).
 
-- ``POST /placements`` staff/admin: a worker started a job on the platform (``job_external_id``) or one
-  found elsewhere (``employer_name`` + ``title`` [+ ``city``]); ``start_date`` required.
-- ``GET /placements``: staff (in scope), an employer's own employees, a worker's own; ``GET /placements/<id>``.
+Every route calls one action of ``models.actions.placements`` (the same ones the staff pages call), so the
+rules and the refusals are the pages':
+
+- ``GET /placements``: the worker their own, an employer the placements at it, staff those their scope covers
+  (filtered in the database); ``GET /placements/<id>``: one of those, else 404.
+- ``POST /placements`` staff/admin covering the worker or the job's city: a platform posting
+  (``job_external_id``) or a job found elsewhere (``employer_name`` + ``title`` [+ ``city``]); ``start_date``.
+- ``POST /placements/<id>/follow-ups`` and ``POST /placements/<id>/end`` staff/admin covering the placement.
+
+The staff-only routes answer other roles 403 before reading the body (``roles_required``, as the pages'
+``role_required``); everything finer is the action's.
 """
 from __future__ import annotations
 
@@ -11,38 +19,18 @@ from flask import url_for
 from app.api import bp
 from app.api.auth import current_user, roles_required
 from app.api.common import data_response, list_response, load_body, load_query, page_window
-from app.api.errors import ApiError
 from app.api.openapi import doc
-from app.api.schemas import PlacementInSchema, PlacementQuerySchema, PlacementSchema
-from app.api.workers import worker_or_404
+from app.api.schemas import (
+    FollowUpInSchema,
+    FollowUpSchema,
+    PlacementEndSchema,
+    PlacementInSchema,
+    PlacementQuerySchema,
+    PlacementSchema,
+)
 from app.database import get_db
-from models import access as permissions
-
-_SELECT = """
-    SELECT p.id, p.worker_id, p.job_id, p.employer_id, p.employer_name, p.city, p.title, p.start_date,
-           p.status, p.end_date, p.leave_reason, p.created_at,
-           w.external_id AS worker_external_id, w.name AS worker_name, w.hukou_county, w.hukou_county_code,
-           w.desired_cities, w.seeking, j.external_id AS job_external_id
-    FROM placements p
-    JOIN workers w ON w.id = p.worker_id
-    LEFT JOIN jobs j ON j.id = p.job_id
-"""
-
-
-def _rows(cursor) -> list[dict]:
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _worker_part(row: dict) -> dict:
-    return {"id": row["worker_id"], "hukou_county": row["hukou_county"],
-            "hukou_county_code": row["hukou_county_code"], "desired_cities": row["desired_cities"],
-            "seeking": row["seeking"]}
-
-
-def get_placement_row(placement_id: int) -> dict | None:
-    rows = _rows(get_db().execute(_SELECT + " WHERE p.id = ?", (placement_id,)))
-    return rows[0] if rows else None
+from models.actions import placements as actions
+from models.placement.placements import follow_ups_for
 
 
 @bp.get("/placements")
@@ -52,26 +40,8 @@ def placements_list():
     """Staff: placements in their scope; employers: their own employees; workers: their own."""
     args = load_query(PlacementQuerySchema())
     page, per_page, offset = page_window(args)
-    user = current_user()
-    where, params = [], []
-    if user["role"] == "worker":
-        where.append("p.worker_id = ?")
-        params.append(user.get("worker_id") or -1)
-    elif user["role"] == "employer":
-        where.append("p.employer_id = ?")
-        params.append(user.get("employer_id") or -1)
-    if args.get("status"):
-        where.append("p.status = ?")
-        params.append(args["status"])
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.start_date DESC, p.id DESC"
-    db = get_db()
-    if permissions.is_staff(user) and permissions.staff_scope(user) is not None:
-        rows = [r for r in _rows(db.execute(sql, params))
-                if permissions.can_view_placement(user, r, _worker_part(r))]
-        total, rows = len(rows), rows[offset:offset + per_page]
-    else:
-        total = db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
-        rows = _rows(db.execute(sql + " LIMIT ? OFFSET ?", [*params, per_page, offset]))
+    rows, total = actions.list_for(get_db(), current_user(), status=args.get("status"), limit=per_page,
+                                   offset=offset)
     return list_response(rows, PlacementSchema(), page=page, per_page=per_page, total=total)
 
 
@@ -79,43 +49,53 @@ def placements_list():
 @doc("就业记录详情", tags=("placements",), response=PlacementSchema, errors=(404,))
 def placements_get(placement_id: int):
     """One placement (the worker, their employer, staff in scope)."""
-    user = current_user()
-    row = get_placement_row(placement_id)
-    if row is None or not permissions.can_view_placement(user, row, _worker_part(row)):
-        raise ApiError(404, "找不到该就业记录。")
-    return data_response(row, PlacementSchema())
+    return data_response(actions.get(get_db(), current_user(), placement_id), PlacementSchema())
 
 
 @bp.post("/placements")
 @roles_required("staff", "admin")
 @doc("登记就业（工作人员）", tags=("placements",), body=PlacementInSchema, response=PlacementSchema,
      status=201, errors=(403, 404),
-     description="平台内岗位填 job_external_id；平台外找到的工作填 employer_name、title（可加 city）。")
+     description="平台内岗位填 job_external_id；平台外找到的工作填 employer_name、title（可加 city）。"
+                 "负责该求职者户籍区县或该工作所在城市的工作人员可以登记。")
 def placements_create():
     """Record a placement; the worker leaves the "needs a job" queue."""
-    from models.placement.placements import PlacementError, create_placement
-
     payload = load_body(PlacementInSchema())
-    user = current_user()
-    worker = worker_or_404(payload["worker_external_id"], "worker_external_id")
-    if not permissions.staff_covers_worker(user, worker):
-        raise ApiError(404, "找不到该求职者。", field="worker_external_id")
     db = get_db()
-    job_id = None
-    if payload.get("job_external_id"):
-        from models.hiring.jobs import get_job_by_external_id
-
-        job = get_job_by_external_id(db, payload["job_external_id"])
-        if job is None:
-            raise ApiError(404, "找不到该岗位。", field="job_external_id")
-        job_id = job["id"]
-    try:
-        placement_id = create_placement(
-            db, worker["id"], job_id=job_id, employer_name=payload.get("employer_name"),
-            city=payload.get("city"), title=payload.get("title"), start_date=payload["start_date"],
-            created_by=user["id"])
-    except PlacementError as exc:
-        field = {"worker_id": "worker_external_id", "job_id": "job_external_id"}.get(exc.field, exc.field)
-        raise ApiError(422, exc.message, field=field) from None
-    return data_response(get_placement_row(placement_id), PlacementSchema(), status=201,
+    placement_id = actions.record_placement(
+        db, current_user(), worker_external_id=payload["worker_external_id"],
+        job_external_id=payload.get("job_external_id"), employer_name=payload.get("employer_name"),
+        city=payload.get("city"), title=payload.get("title"), start_date=payload["start_date"])
+    return data_response(actions.get(db, current_user(), placement_id), PlacementSchema(), status=201,
                          headers={"Location": url_for("api.placements_get", placement_id=placement_id)})
+
+
+@bp.post("/placements/<int:placement_id>/follow-ups")
+@roles_required("staff", "admin")
+@doc("记录回访（工作人员）", tags=("placements",), body=FollowUpInSchema, response=FollowUpSchema, status=201,
+     errors=(403, 404, 409),
+     description="still_employed 为 false 即登记离职：就业记录结束，求职者重新进入求职队列。")
+def placements_follow_up(placement_id: int):
+    """Record a follow-up on a placement the caller covers."""
+    payload = load_body(FollowUpInSchema())
+    db = get_db()
+    follow_up_id = actions.record_follow_up(
+        db, current_user(), placement_id, date=payload.get("date"), channel=payload["channel"],
+        still_employed=payload["still_employed"], leave_reason=payload.get("leave_reason"),
+        satisfaction=payload.get("satisfaction"), might_leave=payload.get("might_leave", False),
+        note=payload.get("note"))
+    row = next(f for f in follow_ups_for(db, placement_id) if f["id"] == follow_up_id)
+    flags = {k: bool(row[k]) for k in ("still_employed", "might_leave")}  # stored as 0/1
+    return data_response({**row, **flags}, FollowUpSchema(), status=201)
+
+
+@bp.post("/placements/<int:placement_id>/end")
+@roles_required("staff", "admin")
+@doc("登记离职（工作人员）", tags=("placements",), body=PlacementEndSchema, response=PlacementSchema,
+     errors=(403, 404, 409))
+def placements_end(placement_id: int):
+    """The worker left: the placement ends and the worker goes back to the "needs a job" queue."""
+    payload = load_body(PlacementEndSchema())
+    placement = actions.end_placement(get_db(), current_user(), placement_id, end_date=payload["end_date"],
+                                      leave_reason=payload.get("leave_reason"))
+    return data_response(placement, PlacementSchema())

@@ -253,6 +253,98 @@ class PlacementQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(PLACEMENT_STATUSES))
 
 
+class FollowUpInSchema(Schema):
+    """Body of POST /placements/<id>/follow-ups (the rules: ``models.actions.placements.record_follow_up``)."""
+
+    date = fields.Date(load_default=None, metadata={"description": "回访日期 YYYY-MM-DD，默认今天"})
+    channel = fields.String(required=True, metadata={"description": "电话、上门、微信 或 单位反馈"})
+    still_employed = fields.Boolean(required=True, metadata={"description": "是否仍在岗；false 即登记离职"})
+    leave_reason = fields.String(allow_none=True, validate=validate.Length(max=200))
+    satisfaction = fields.Integer(allow_none=True, metadata={"description": "满意度 1–5"})
+    might_leave = fields.Boolean(load_default=False, metadata={"description": "本人表示可能离职"})
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class FollowUpSchema(Schema):
+    id = fields.Integer(required=True)
+    placement_id = fields.Integer(required=True)
+    date = fields.String(required=True)
+    channel = fields.String(required=True)
+    still_employed = fields.Boolean(required=True)
+    leave_reason = fields.String(allow_none=True)
+    satisfaction = fields.Integer(allow_none=True)
+    might_leave = fields.Boolean()
+    note = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+class PlacementEndSchema(Schema):
+    """Body of POST /placements/<id>/end: the worker left (离职)."""
+
+    end_date = fields.Date(required=True, metadata={"description": "离职日期 YYYY-MM-DD"})
+    leave_reason = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+# ---- ledger imports and list comparisons (staff) ----------------------------------------------
+
+class ImportRejectionSchema(Schema):
+    row_number = fields.Integer(required=True, metadata={"description": "行号（表头为第 1 行）"})
+    external_id = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+    label = fields.String(metadata={"description": "字段的中文名"})
+    reason = fields.String(required=True)
+
+
+class ImportBatchSchema(Schema):
+    """One ledger import's report; ``rejections`` (every refused row) on the report itself, not in lists."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "workers 或 jobs"})
+    filename = fields.String(required=True)
+    total_rows = fields.Integer()
+    added = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.Integer()
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+    rejections = fields.List(fields.Nested(ImportRejectionSchema))
+
+
+class ComparisonRowSchema(Schema):
+    row_number = fields.Integer(allow_none=True)
+    kind = fields.String(required=True, metadata={"description": "matched、changed、new、dropped、mismatched、bad"})
+    name = fields.String(allow_none=True)
+    id_masked = fields.String(allow_none=True)
+    old_status = fields.String(allow_none=True)
+    new_status = fields.String(allow_none=True)
+    detail = fields.String(allow_none=True)
+
+
+class ComparisonSchema(Schema):
+    """One 数据比对 and its counts; ``rows`` (the findings) on the comparison itself, not in lists."""
+
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    list_status = fields.String(required=True)
+    total_rows = fields.Integer()
+    matched = fields.Integer()
+    changed = fields.Integer()
+    new = fields.Integer()
+    dropped = fields.Integer()
+    mismatched = fields.Integer()
+    bad = fields.Integer()
+    applied_at = fields.String(allow_none=True)
+    created_at = fields.String()
+    rows = fields.List(fields.Nested(ComparisonRowSchema))
+
+
+class ComparisonApplySchema(Schema):
+    applied = fields.Integer(required=True, metadata={"description": "已更新帮扶身份的人数"})
+    skipped = fields.Integer(required=True, metadata={"description": "上传后已被修改、未更新的人数"})
+    out_of_scope = fields.Integer(required=True, metadata={"description": "不在负责范围、未更新的人数"})
+
+
 # ---- tokens and the caller -------------------------------------------------------------------
 
 class TokenSchema(Schema):

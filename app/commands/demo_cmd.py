@@ -1,8 +1,9 @@
 """`flask --app app demo load [--fresh]`: load the demo data set (what ``make run`` serves).
 
 Steps, each printed as it goes:
-1. import ``data/demo/workers.jsonl`` and ``data/demo/jobs.jsonl`` through ``models.intake.ledger.import_file``
-   (the same validation and upsert as any ledger: running it again changes nothing);
+1. import ``data/demo/workers.jsonl`` and ``data/demo/jobs.jsonl`` through the import action
+   (``models.actions.imports.import_ledger`` as ``SYSTEM``: the same validation and upsert as any ledger;
+   running it again changes nothing);
 2. demo accounts, placement and follow-up history (``app.demo``);
 3. the search indexes (``matching.index.rebuild_all``);
 4. the demo employer's pipeline (``app.demo.seed_applications``, which ranks candidates, so after the index).
@@ -118,7 +119,10 @@ def load(fresh: bool, force: bool, build_index: bool, progress: bool) -> None:
     from flask import g
 
     from app.database import get_db
-    from models.intake.ledger import LedgerError, field_label, import_file
+    from models.access import SYSTEM
+    from models.actions.imports import import_ledger
+    from models.errors import ActionError
+    from models.intake.ledger import field_label
     from models.store.clock import today as clock_today
 
     started = time.perf_counter()
@@ -144,8 +148,8 @@ def load(fresh: bool, force: bool, build_index: bool, progress: bool) -> None:
         path = DEMO_DIR / filename
         click.echo(f"[导入] {label}：{path.relative_to(REFERENCE_DIR.parent)} …")
         try:
-            result = import_file(db, kind, path, progress=progress)
-        except LedgerError as exc:
+            result = import_ledger(db, SYSTEM, kind, path, progress=progress)
+        except ActionError as exc:
             click.echo(f"  导入失败：{exc}", err=True)
             raise click.exceptions.Exit(1) from None
         click.echo(f"  共 {result.total_rows} 行：新增 {result.added}，更新 {result.updated}，"

@@ -1,6 +1,7 @@
 """`flask --app app import workers|jobs FILE` (contract: ../shared/SCHEMA.md).
 
-Imports a .jsonl, .csv or .xlsx ledger through ``models.intake.ledger.import_file`` and prints, in Chinese,
+Imports a .jsonl, .csv or .xlsx ledger through the import action (``models.actions.imports.import_ledger``,
+as ``models.access.SYSTEM``: the server's own command line covers every county and city) and prints, in Chinese,
 the batch id and the counts of added (新增), updated (更新), unchanged (未变) and rejected (拒绝) rows,
 then every rejected row (行号, 字段, 原因). The exit status is 0 even when rows were rejected (they are
 reported and kept in the batch); it is 1, with a one-line message and no traceback, when the file is
@@ -14,6 +15,10 @@ import click
 from flask.cli import AppGroup
 
 from app.database import get_db
+from models.access import SYSTEM
+from models.actions.imports import import_ledger
+from models.errors import ActionError
+from models.intake.ledger import field_label
 
 cli = AppGroup("import", help="导入求职者或岗位台账（.jsonl / .csv / .xlsx）。")
 
@@ -21,11 +26,9 @@ _KIND_LABEL = {"workers": "求职者", "jobs": "岗位"}
 
 
 def _run(kind: str, file: Path, progress: bool) -> None:
-    from models.intake.ledger import LedgerError, field_label, import_file
-
     try:
-        result = import_file(get_db(), kind, file, progress=progress)
-    except LedgerError as exc:
+        result = import_ledger(get_db(), SYSTEM, kind, file, progress=progress)
+    except ActionError as exc:
         click.echo(f"导入失败：{exc}", err=True)
         raise click.exceptions.Exit(1) from None
     click.echo(f"导入批次 #{result.batch_id}：{_KIND_LABEL[kind]}台账 {result.filename}，共 {result.total_rows} 行")

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from models.errors import ActionError
 from models.placement.placements import create_placement
-from models.store.db import audit, transaction, utcnow
+from models.store.db import audit, select_page, transaction, utcnow
 from models.vocabulary import (
     APPLICATION_STATUSES,
     PIPELINE_STATUSES,
@@ -136,13 +136,7 @@ def find(db: sqlite_utils.Database, worker_id: int, job_id: int) -> dict | None:
 def list_where(db: sqlite_utils.Database, where: str = "1 = 1", params: list | tuple = (), *,
                order: str = "a.id DESC", limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
     """Applications matching a WHERE fragment (aliases ``a``, ``w``, ``j``, ``e``): (rows, total)."""
-    sql = _SELECT + f" WHERE {where}"
-    total = db.execute(f"SELECT COUNT(*) FROM ({sql})", list(params)).fetchone()[0]
-    sql += f" ORDER BY {order}"
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params = [*params, limit, offset]
-    return _rows(db.execute(sql, list(params))), total
+    return select_page(db, _SELECT + f" WHERE {where}", params, order=order, limit=limit, offset=offset)
 
 
 def pipeline_order() -> str:

@@ -17,6 +17,11 @@
   registered under another 编号 (in the store or earlier in the file) is rejected on ``id_number``.
 - Idempotent: the stored ``content_hash`` of each record is loaded up front, so an unchanged row costs
   no SELECT and no write, and re-importing the same file changes nothing (0 added, 0 updated).
+- Scope: every row is checked against the importer's ``models.access.Scope`` (a required argument). A
+  worker row must be covered as written (its 户籍区县) and, when it updates a stored worker, as stored; a
+  job row's 工作城市 likewise, for new and existing postings. A row outside the scope is rejected with
+  its reason like any other bad row: never written, never skipped silently. ``EVERYTHING`` (the server's
+  own command line) covers every row. Who may import at all is ``models.actions.imports``.
 - Writes go in chunks, each in one transaction; a progress bar (tqdm, on stderr) shows for large files.
 """
 from __future__ import annotations
@@ -27,6 +32,8 @@ import io
 import json
 import logging
 import re
+import secrets
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,11 +42,14 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.access import Scope
 from models.errors import ActionError
 from models.hiring import jobs as jobs_store
+from models.intake import records
 from models.people import workers as workers_store
 from models.people.employers import get_or_create_employer
 from models.people.pii import mask_id
+from models.store.config import data_dir
 from models.store.db import audit, transaction, utcnow
 
 log = logging.getLogger(__name__)
@@ -207,14 +217,7 @@ def _read_jsonl(data: bytes) -> list[tuple[int, dict | str]]:
 
 # --- headers -------------------------------------------------------------------------------------
 
-def _records():
-    from models.intake import records
-
-    return records
-
-
-def _field_table(kind: str) -> dict:
-    records = _records()
+def _field_table(kind: str) -> dict[str, records.FieldSpec]:
     return records.WORKER_FIELDS if kind == "workers" else records.JOB_FIELDS
 
 
@@ -222,36 +225,45 @@ def field_label(kind: str, name: str | None) -> str:
     """The Chinese label of a field for messages (``id_number`` → ``身份证号``); the name when unknown."""
     if not name:
         return "整行"
-    try:
-        entry = _field_table(kind).get(name)
-    except (ImportError, AttributeError):  # records not importable: fall back to the field name
-        entry = None
-    if entry is None:
-        return name
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict):
-        return entry.get("label") or name
-    if isinstance(entry, (tuple, list)):
-        return entry[0] if entry else name
-    return getattr(entry, "label", None) or name
+    spec = _field_table(kind).get(name)
+    return spec.label if spec is not None else name
 
 
 def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], list[str]]:
     """Field name per column (None for an unknown one) and the unknown headers, via ``records.header_map``."""
-    records = _records()
-    try:
-        mapped = records.header_map(headers, kind)
-    except TypeError:
-        mapped = records.header_map(headers)
-    if isinstance(mapped, dict):
-        columns = [mapped.get(h) for h in headers]
-    else:
-        columns = list(mapped)
+    mapped = records.header_map(headers, kind)
+    columns = [mapped.get(h) for h in headers]
     known = set(_field_table(kind))
     columns = [c if c in known else None for c in columns]
     unknown = [h for h, c in zip(headers, columns) if c is None and h]
     return columns, unknown
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^\w.()（）\-]+")
+
+
+def safe_name(filename: str) -> str:
+    """An uploaded file's own name, reduced to letters (any script), digits and . _ - ( ), for display."""
+    name = Path((filename or "").replace("\\", "/")).name
+    suffix = Path(name).suffix.lower()
+    stem = _UNSAFE.sub("_", name[: -len(suffix) or None]).strip("._") or "ledger"
+    return stem[:80] + suffix
+
+
+def store_upload(filename: str, data: bytes) -> Path:
+    """Keep an uploaded ledger as ``<data dir>/imports/<generated folder>/<safe original name>``."""
+    folder = data_dir() / "imports" / f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+    folder.mkdir(parents=True, exist_ok=False)
+    path = folder / safe_name(filename)
+    path.write_bytes(data)
+    return path
+
+
+def discard_upload(path: Path) -> None:
+    """Remove an upload that could not be imported at all (and its generated folder)."""
+    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 # --- privacy -------------------------------------------------------------------------------------
@@ -282,7 +294,7 @@ class _Row:
 
 def read_ledger(kind: str, path: str | Path) -> tuple[list[_Row], list[str], str]:
     """Read a ledger into rows of raw field dicts; returns (rows, ignored headers, file sha256).
-    Raises ``LedgerError`` for a missing, unknown, unreadable file or a missing required column."""
+    Raises ``LedgerError`` for a missing, unknown, unreadable or empty file, or a missing required column."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -309,6 +321,8 @@ def read_ledger(kind: str, path: str | Path) -> tuple[list[_Row], list[str], str
                 unknown_all.setdefault(h, None)
             raw = {c: value[k] for k, c in zip(keys, columns) if c is not None and value[k] is not None}
             rows.append(_Row(number, raw))
+        if not rows:
+            raise LedgerError("文件是空的，没有任何内容。")
         return rows, list(unknown_all), sha
     headers, table = _read_csv(data) if suffix == ".csv" else _read_xlsx(path)
     if not headers:
@@ -326,33 +340,61 @@ def read_ledger(kind: str, path: str | Path) -> tuple[list[_Row], list[str], str
                 raw[column] = value
         lost = frozenset(columns[i] for i in lossy if i < len(columns) and columns[i]) if lossy else frozenset()
         rows.append(_Row(number, raw, excel_numbers=lost))
+    if not rows:
+        raise LedgerError("文件里只有表头，没有数据行。")
     return rows, unknown, sha
 
 
-class _Importer:
-    """One import run: preloaded state, counters, and the chunked writer."""
+def _scope_list(values: frozenset[str]) -> str:
+    return "、".join(sorted(values)) or "无"
 
-    def __init__(self, db: sqlite_utils.Database, kind: str, batch_id: int, today: date | None) -> None:
-        self.db, self.kind, self.batch_id, self.today = db, kind, batch_id, today
-        self.result: ImportResult | None = None
+
+class _Importer:
+    """One import run: preloaded state, the importer's scope, counters, and the chunked writer."""
+
+    def __init__(self, db: sqlite_utils.Database, kind: str, batch_id: int, today: date | None,
+                 scope: Scope) -> None:
+        self.db, self.kind, self.batch_id, self.today, self.scope = db, kind, batch_id, today, scope
         self.seen: dict[str, int] = {}
         conn = db.conn
+        table, (where, params) = (("workers w", scope.workers_sql("w")) if kind == "workers"
+                                  else ("jobs j", scope.jobs_sql("j")))
+        self.known = {ext: (rid, h) for rid, ext, h in
+                      conn.execute(f"SELECT id, external_id, content_hash FROM {table.split()[0]}")}
+        # Stored records the scope does not cover (a NULL county or city is not covered): no row may update them.
+        self.outside = {ext for (ext,) in conn.execute(
+            f"SELECT external_id FROM {table} WHERE CASE WHEN {where} THEN 0 ELSE 1 END", params)}
         if kind == "workers":
-            self.known = {ext: (wid, h) for wid, ext, h in
-                          conn.execute("SELECT id, external_id, content_hash FROM workers")}
             self.id_owner = dict(conn.execute("SELECT id_hash, external_id FROM workers WHERE id_hash IS NOT NULL"))
             self.id_of = {ext: h for h, ext in self.id_owner.items()}
-            self.clean = _records().clean_worker
         else:
-            self.known = {ext: (jid, h) for jid, ext, h in
-                          conn.execute("SELECT id, external_id, content_hash FROM jobs")}
             self.employers: dict[str, int] = {}
-            self.clean = _records().clean_job
 
     def _clean(self, raw: dict) -> tuple[dict | None, list]:
         if self.kind == "workers":
-            return self.clean(raw, today=self.today)
-        return self.clean(raw)
+            return records.clean_worker(raw, today=self.today)
+        return records.clean_job(raw)
+
+    def out_of_scope(self, record: dict) -> tuple[str, str] | None:
+        """(field, Chinese reason) when the importer's scope does not cover the row as written or the stored
+        record it would update; None when it does."""
+        external_id = record["external_id"]
+        if self.kind == "workers":
+            if not self.scope.covers_worker(record):
+                county = record.get("hukou_county") or "未填写"
+                return "hukou_county", (f"户籍区县“{county}”不在您负责的区县（{_scope_list(self.scope.counties)}）"
+                                        "之内，该行未导入。")
+            if external_id in self.outside:
+                return "external_id", (f"编号 {external_id} 已登记为其他区县的求职者，不在您的负责范围，"
+                                       "不能由您修改，该行未导入。")
+            return None
+        if not self.scope.covers_job(record):
+            city = record.get("city") or "未填写"
+            return "city", f"工作城市“{city}”不在您负责的城市（{_scope_list(self.scope.cities)}）之内，该行未导入。"
+        if external_id in self.outside:
+            return "external_id", (f"编号 {external_id} 已登记为其他城市的岗位，不在您的负责范围，"
+                                   "不能由您修改，该行未导入。")
+        return None
 
     def check(self, row: _Row, rejects: list, writes: list) -> str | None:
         """Validate one row; queue its write or its rejections. Returns 'unchanged'/'rejected'/None."""
@@ -382,6 +424,10 @@ class _Importer:
                 rejects.append((row.number, external_id, where, reason))
             return "rejected"
         external_id = str(record["external_id"]).strip()
+        refused = self.out_of_scope(record)
+        if refused is not None:
+            rejects.append((row.number, external_id, *refused))
+            return "rejected"
         known = self.known.get(external_id)
         if self.kind == "workers":
             id_h = workers_store.record_id_hash(record)
@@ -451,9 +497,10 @@ class _Problem:
     message: str
 
 
-def import_file(db: sqlite_utils.Database, kind: str, path: str | Path, *, user_id: int | None = None,
-                progress: bool = True, today: date | None = None) -> ImportResult:
-    """Import a worker or job ledger (see the module docstring); returns the batch's report.
+def import_file(db: sqlite_utils.Database, kind: str, path: str | Path, *, scope: Scope,
+                user_id: int | None = None, progress: bool = True, today: date | None = None) -> ImportResult:
+    """Import a worker or job ledger (see the module docstring) as far as ``scope`` covers its rows;
+    returns the batch's report.
 
     Raises ``LedgerError`` (Chinese message) when the file as a whole cannot be read; nothing is written then.
     """
@@ -468,7 +515,7 @@ def import_file(db: sqlite_utils.Database, kind: str, path: str | Path, *, user_
             " VALUES (?, ?, ?, ?, ?, ?, ?)", (kind, path.name, sha, len(rows), user_id, now, now)).lastrowid
     result = ImportResult(batch_id=batch_id, kind=kind, filename=path.name, total_rows=len(rows),
                           ignored_columns=ignored)
-    importer = _Importer(db, kind, batch_id, today)
+    importer = _Importer(db, kind, batch_id, today, scope)
     bar = None
     if progress and len(rows) >= PROGRESS_MIN_ROWS:
         from tqdm import tqdm
@@ -524,10 +571,18 @@ def get_batch(db: sqlite_utils.Database, batch_id: int) -> dict | None:
     return batch
 
 
-def list_batches(db: sqlite_utils.Database, *, kind: str | None = None, limit: int = 50,
+def list_batches(db: sqlite_utils.Database, *, run_by: int | None, kind: str | None = None, limit: int = 50,
                  offset: int = 0) -> list[dict]:
-    """Recent import batches, newest first (without their rejections)."""
-    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    """Recent import batches, newest first (without their rejections): those run by user ``run_by``, or
+    everyone's when it is None."""
+    clauses, params = [], []
+    if run_by is not None:
+        clauses.append("user_id = ?")
+        params.append(run_by)
+    if kind:
+        clauses.append("kind = ?")
+        params.append(kind)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     cur = db.conn.execute(f"SELECT * FROM import_batches {where} ORDER BY id DESC LIMIT ? OFFSET ?",
                           (*params, limit, offset))
     names = [d[0] for d in cur.description]

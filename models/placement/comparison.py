@@ -14,6 +14,12 @@ or shown, only masked. The comparison is a two-step process so nothing is overwr
    - ``bad``: unreadable rows (missing name, invalid ID number, duplicate ID in the file).
 2. ``apply_batch`` (a staff member confirms) applies the ``changed`` rows, each audit-logged with old and
    new status; a worker edited since the upload (status no longer the old one) is skipped and reported.
+
+Both steps work within a ``models.access.Scope`` (a required argument): the list is compared with the
+workers the scope covers. A row whose ID number belongs to a worker outside the scope is reported as
+``bad`` ("不在您的负责范围") without that worker's name or status, and ``dropped`` lists only workers in
+scope. Applying updates only workers the applier's scope covers at that moment. Who may run, open and
+apply a comparison is ``models.actions.comparisons``.
 """
 from __future__ import annotations
 
@@ -25,12 +31,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.access import Scope
 from models.errors import ActionError
-from models.people.pii import id_hash, mask_id, normalise_id
+from models.intake.validation import check_id_number
+from models.people.pii import id_hash, mask_id
 from models.store.db import audit, transaction, utcnow
-from models.vocabulary import LIST_STATUSES
+from models.vocabulary import ASSISTANCE_STATUSES, LIST_STATUSES
 
-ALL_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象", "低保对象", "特困人员", "一般农村劳动力")
+#: Detail of a list row whose ID number belongs to a worker the comparing staff member does not cover.
+OUT_OF_SCOPE = "该身份证号对应的求职者不在您的负责范围，未比对"
 KINDS = {"changed": "身份变更（待确认）", "mismatched": "姓名不符", "new": "平台未登记", "dropped": "名单中已无",
          "bad": "无法识别", "matched": "一致"}
 
@@ -128,39 +137,32 @@ def _find(cols: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def _check_id(value: str) -> str:
-    """The normalised ID number, or raise ValueError with a Chinese reason."""
+    """The normalised ID number, or raise ValueError with a Chinese reason (``validation.check_id_number``)."""
     if not value:
         raise ValueError("缺少身份证号")
-    try:
-        from models.intake.validation import check_id_number
-
-        return check_id_number(value).number
-    except ImportError:
-        pass
-    from stdnum.cn import ric
-
-    number = normalise_id(value)
-    try:
-        ric.validate(number)
-    except Exception:  # noqa: BLE001 - stdnum raises several ValidationError kinds
-        raise ValueError("身份证号无效（位数、出生日期或校验位不对）") from None
-    if len(number) != 18:
-        raise ValueError("身份证号应为 18 位")
-    return number
+    return check_id_number(value).number
 
 
 # --- comparing ----------------------------------------------------------------------------------------------
 def compare_file(db: sqlite_utils.Database, filename: str, content: bytes, *, list_status: str,
-                 user_id: int | None = None) -> Summary:
-    """Compare an uploaded list with the platform; record and return the findings. Changes no worker."""
+                 scope: Scope, user_id: int | None = None) -> Summary:
+    """Compare an uploaded list with the workers ``scope`` covers; record and return the findings.
+    Changes no worker."""
     if list_status not in LIST_STATUSES:
-        raise ComparisonError("名单类型应为：" + "、".join(LIST_STATUSES))
+        raise ComparisonError("名单类型应为：" + "、".join(LIST_STATUSES), "list_status")
     rows = read_rows(filename, content)
     if not rows:
         raise ComparisonError("文件中没有数据行")
+    covered, covered_params = scope.workers_sql("w")
     workers: dict[str, list[tuple]] = {}
-    for w in db.execute("SELECT id, name, id_hash, assistance_status, id_masked FROM workers WHERE id_hash IS NOT NULL"):
-        workers.setdefault(w[2], []).append(w)
+    elsewhere: set[str] = set()
+    for w in db.execute("SELECT w.id, w.name, w.id_hash, w.assistance_status, w.id_masked,"
+                        f" CASE WHEN {covered} THEN 1 ELSE 0 END FROM workers w WHERE w.id_hash IS NOT NULL",
+                        covered_params):
+        if w[5]:
+            workers.setdefault(w[2], []).append(w[:5])
+        else:
+            elsewhere.add(w[2])
     findings: list[dict] = []
     seen: dict[str, int] = {}
     statuses_in_file = set()
@@ -175,7 +177,7 @@ def compare_file(db: sqlite_utils.Database, filename: str, content: bytes, *, li
             findings.append({**base, "kind": "bad", "detail": "缺少姓名"})
             continue
         status = row.status or list_status
-        if status not in ALL_STATUSES:
+        if status not in ASSISTANCE_STATUSES:
             findings.append({**base, "kind": "bad", "detail": f"帮扶身份无法识别：{status}"})
             continue
         key = id_hash(number)
@@ -185,6 +187,9 @@ def compare_file(db: sqlite_utils.Database, filename: str, content: bytes, *, li
         seen[key] = row.row_number
         statuses_in_file.add(status)
         matches = workers.get(key, [])
+        if not matches and key in elsewhere:
+            findings.append({**base, "kind": "bad", "detail": OUT_OF_SCOPE})
+            continue
         if not matches:
             findings.append({**base, "kind": "new", "new_status": status, "detail": "名单中有，平台未登记"})
             continue
@@ -227,20 +232,30 @@ def compare_file(db: sqlite_utils.Database, filename: str, content: bytes, *, li
     return Summary(batch_id, counts)
 
 
-def apply_batch(db: sqlite_utils.Database, batch_id: int, user_id: int | None = None) -> dict:
-    """Apply a batch's proposed status changes (``changed`` rows), each audit-logged. Applying twice does
-    nothing. Returns ``{'applied': n, 'skipped': m}`` (skipped: the worker changed since the upload)."""
+def apply_batch(db: sqlite_utils.Database, batch_id: int, *, scope: Scope, user_id: int | None = None) -> dict:
+    """Apply a batch's proposed status changes (``changed`` rows) to the workers ``scope`` covers, each
+    audit-logged. Applying twice does nothing. Returns ``{'applied': n, 'skipped': m, 'out_of_scope': k}``
+    (skipped: the worker changed since the upload; out of scope: not updated, for an admin to apply)."""
     batch = db.execute("SELECT applied_at FROM comparison_batches WHERE id = ?", (batch_id,)).fetchone()
     if batch is None:
-        raise ComparisonError("比对记录不存在")
+        raise ComparisonError("比对记录不存在", "batch_id", kind="not_found")
     if batch[0]:
-        return {"applied": 0, "skipped": 0, "already": True}
-    applied = skipped = 0
+        return {"applied": 0, "skipped": 0, "out_of_scope": 0, "already": True}
+    applied = skipped = out_of_scope = 0
     now = utcnow()
+    covered, covered_params = scope.workers_sql("w")
     with transaction(db) as conn:
-        rows = conn.execute("SELECT id, worker_id, old_status, new_status FROM comparison_rows"
-                            " WHERE batch_id = ? AND kind = 'changed'", (batch_id,)).fetchall()
-        for row_id, worker_id, old, new in rows:
+        rows = conn.execute(
+            "SELECT r.id, r.worker_id, r.old_status, r.new_status,"
+            f" CASE WHEN w.id IS NOT NULL AND {covered} THEN 1 ELSE 0 END"
+            " FROM comparison_rows r LEFT JOIN workers w ON w.id = r.worker_id"
+            " WHERE r.batch_id = ? AND r.kind = 'changed'", [*covered_params, batch_id]).fetchall()
+        for row_id, worker_id, old, new, in_scope in rows:
+            if not in_scope:
+                out_of_scope += 1
+                conn.execute("UPDATE comparison_rows SET detail = detail || '（不在确认人的负责范围，未更新）',"
+                             " updated_at = ? WHERE id = ?", (now, row_id))
+                continue
             changed = conn.execute(
                 "UPDATE workers SET assistance_status = ?, updated_at = ? WHERE id = ? AND assistance_status IS ?",
                 (new, now, worker_id, old)).rowcount
@@ -258,12 +273,14 @@ def apply_batch(db: sqlite_utils.Database, batch_id: int, user_id: int | None = 
         conn.execute("UPDATE comparison_batches SET applied_at = ?, applied_by = ?, updated_at = ? WHERE id = ?",
                      (now, user_id, now, batch_id))
     audit(db, "comparison.apply", user_id=user_id, entity="comparison_batch", entity_id=batch_id,
-          detail={"applied": applied, "skipped": skipped})
-    return {"applied": applied, "skipped": skipped, "already": False}
+          detail={"applied": applied, "skipped": skipped, "out_of_scope": out_of_scope})
+    return {"applied": applied, "skipped": skipped, "out_of_scope": out_of_scope, "already": False}
 
 
-def list_batches(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
-    cur = db.execute("SELECT * FROM comparison_batches ORDER BY id DESC LIMIT ?", (limit,))
+def list_batches(db: sqlite_utils.Database, *, run_by: int | None, limit: int = 20) -> list[dict]:
+    """Recent comparisons, newest first: those run by user ``run_by``, or everyone's when it is None."""
+    where, params = ("WHERE user_id = ?", [run_by]) if run_by is not None else ("", [])
+    cur = db.execute(f"SELECT * FROM comparison_batches {where} ORDER BY id DESC LIMIT ?", (*params, limit))
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 

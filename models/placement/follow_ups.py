@@ -4,6 +4,9 @@
 ended and the worker goes back to the "needs a job" queue (``models.placement.placements.end_placement``).
 ``due_queue`` lists the follow-ups due today and overdue (plus the next few days), for a staff member's
 scope, most urgent first. Whether a milestone is due comes from ``models.placement.placements.placement_state``.
+
+Who may record or list what is decided by ``models.actions.placements``; the lists here take the
+``models.access.Scope`` to filter by as a required argument (``EVERYTHING`` must be asked for).
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from models.access import EVERYTHING, Scope
+from models.access import Scope
 from models.placement.placements import (
     PlacementError,
     PlacementState,
@@ -21,7 +24,9 @@ from models.placement.placements import (
     placement_state,
     with_states,
 )
+from models.placement.stability import RiskContext, risk_for
 from models.placement.stability_rules import UPCOMING_DAYS
+from models.store import clock
 from models.store.db import audit, utcnow
 from models.vocabulary import FOLLOW_UP_CHANNELS
 
@@ -35,10 +40,10 @@ def record_follow_up(db: sqlite_utils.Database, placement_id: int, *, date: date
     """Store one follow-up and return its id. Raises ``PlacementError`` with a Chinese message.
 
     Rules: the placement is still 在岗 (leaving is final); the channel is one of ``CHANNELS``; the date is
-    not before the start nor in the future; satisfaction 1–5 or empty. A follow-up saying the worker left ends the placement on that date (with
-    the reason) and puts the worker back in the "needs a job" queue.
+    not before the start nor in the future; satisfaction 1–5 or empty. A follow-up saying the worker left
+    ends the placement on that date (with the reason) and puts the worker back in the "needs a job" queue.
     """
-    today = today or _today()
+    today = today or clock.today()
     row = db.execute("SELECT start_date, status FROM placements WHERE id = ?", (placement_id,)).fetchone()
     if not row:
         raise PlacementError("就业记录不存在")
@@ -97,14 +102,13 @@ class QueueItem:
         return (order, -self.state.overdue_days, risk, self.state.next_due, self.placement["id"])
 
 
-def due_queue(db: sqlite_utils.Database, today: date, scope: Scope | None = None, *,
+def due_queue(db: sqlite_utils.Database, today: date, scope: Scope, *,
               upcoming_days: int = UPCOMING_DAYS, with_risk: bool = True) -> list[QueueItem]:
-    """Follow-ups due today or overdue (and within ``upcoming_days``), in scope, most urgent first.
+    """Follow-ups due today or overdue (and within ``upcoming_days``), in ``scope``, most urgent first.
 
     Urgency: overdue before due-today before upcoming; within a bucket the longest overdue first, then the
     highest risk of leaving, then the earliest due date.
     """
-    scope = scope or EVERYTHING
     where, params = scope.placements_sql()
     items: list[QueueItem] = []
     horizon = today + timedelta(days=upcoming_days)
@@ -114,8 +118,6 @@ def due_queue(db: sqlite_utils.Database, today: date, scope: Scope | None = None
         bucket = "overdue" if state.next_due < today else "today" if state.next_due == today else "upcoming"
         items.append(QueueItem(placement, state, bucket))
     if with_risk and items:
-        from models.placement.stability import RiskContext, risk_for
-
         context = RiskContext.build(db, today)
         for item in items:
             item.risk = risk_for(item.placement, item.state, context).to_dict()
@@ -123,11 +125,9 @@ def due_queue(db: sqlite_utils.Database, today: date, scope: Scope | None = None
     return items
 
 
-def recently_left(db: sqlite_utils.Database, today: date, scope: Scope | None = None, *, days: int = 30
-                  ) -> list[dict]:
-    """Placements ended in the last ``days`` whose worker is back in the "needs a job" queue (newest first),
-    so staff can offer fresh matches."""
-    scope = scope or EVERYTHING
+def recently_left(db: sqlite_utils.Database, today: date, scope: Scope, *, days: int = 30) -> list[dict]:
+    """Placements in ``scope`` ended in the last ``days`` whose worker is back in the "needs a job" queue
+    (newest first), so staff can offer fresh matches."""
     where, params = scope.placements_sql()
     cur = db.execute(
         "SELECT p.id, p.worker_id, w.name AS worker_name, p.employer_name, p.title, p.end_date, p.leave_reason"
@@ -139,17 +139,4 @@ def recently_left(db: sqlite_utils.Database, today: date, scope: Scope | None = 
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def follow_ups_done(db: sqlite_utils.Database, start: date, end: date) -> int:
-    """How many follow-ups were recorded with a date in [start, end]."""
-    return db.execute("SELECT COUNT(*) FROM follow_ups WHERE date BETWEEN ? AND ?",
-                      (start.isoformat(), end.isoformat())).fetchone()[0]
-
-
-def _today() -> date:
-    from models.store.clock import today
-
-    return today()
-
-
-__all__ = ["CHANNELS", "QueueItem", "due_queue", "follow_ups_done", "placement_state", "recently_left",
-           "record_follow_up"]
+__all__ = ["CHANNELS", "QueueItem", "due_queue", "placement_state", "recently_left", "record_follow_up"]

@@ -20,12 +20,11 @@ from datetime import date, datetime
 import sqlite_utils
 
 from models.errors import ActionError
+from models.intake.validation import normalise_city
 from models.placement.stability_rules import MILESTONE_MONTHS, STABLE_MONTHS
-from models.store.db import audit, utcnow
+from models.store.db import audit, select_page, utcnow
 
 log = logging.getLogger(__name__)
-
-
 
 class PlacementError(ActionError):
     """A placement or follow-up that cannot be recorded; ``str(e)`` is a Chinese message for the user."""
@@ -177,11 +176,15 @@ def placement_state(placement: dict, follow_ups: Iterable[dict], today: date) ->
 
 
 # --- reads ------------------------------------------------------------------------------------------------
+#: Every placement read: the row, its worker's display and scope columns (``hukou_county``/
+#: ``hukou_county_code`` with the placement's ``city`` are what ``models.access.Scope`` reads) and the
+#: platform posting's 编号. Aliases ``p`` (placements), ``w`` (workers), ``j`` (jobs).
 _PLACEMENT_SELECT = """
     SELECT p.*, w.name AS worker_name, w.external_id AS worker_external_id, w.hukou_province,
            w.hukou_county, w.hukou_county_code, w.assistance_status, w.phone AS worker_phone,
-           w.id_masked AS worker_id_masked, w.seeking AS worker_seeking, w.desired_cities
-    FROM placements p JOIN workers w ON w.id = p.worker_id
+           w.id_masked AS worker_id_masked, w.seeking AS worker_seeking, w.desired_cities,
+           j.external_id AS job_external_id
+    FROM placements p JOIN workers w ON w.id = p.worker_id LEFT JOIN jobs j ON j.id = p.job_id
 """
 
 
@@ -201,10 +204,17 @@ def follow_ups_for(db: sqlite_utils.Database, placement_id: int) -> list[dict]:
     return _rows(cur)
 
 
-def load_all(db: sqlite_utils.Database, where: str = "", params: tuple | list = ()) -> list[dict]:
-    """Placements (optionally filtered by SQL on ``p``/``w``) each with ``follow_ups`` attached."""
-    placements = _rows(db.execute(_PLACEMENT_SELECT + (f" WHERE {where}" if where else "")
-                                  + " ORDER BY p.start_date, p.id", tuple(params)))
+def list_where(db: sqlite_utils.Database, where: str, params: tuple | list = (), *,
+               order: str = "p.start_date DESC, p.id DESC", limit: int | None = None, offset: int = 0
+               ) -> tuple[list[dict], int]:
+    """Placements matching a WHERE fragment (aliases ``p``, ``w``, ``j``): (rows of this page, total).
+    The caller states the scope in ``where`` (``models.actions.placements.scope_sql``)."""
+    return select_page(db, _PLACEMENT_SELECT + f" WHERE {where}", params, order=order, limit=limit, offset=offset)
+
+
+def load_all(db: sqlite_utils.Database, where: str, params: tuple | list = ()) -> list[dict]:
+    """Placements matching ``where`` (SQL on ``p``/``w``/``j``; ``1 = 1`` for all) each with ``follow_ups``."""
+    placements = _rows(db.execute(_PLACEMENT_SELECT + f" WHERE {where} ORDER BY p.start_date, p.id", tuple(params)))
     if not placements:
         return []
     by_id: dict[int, list[dict]] = {p["id"]: [] for p in placements}
@@ -216,7 +226,7 @@ def load_all(db: sqlite_utils.Database, where: str = "", params: tuple | list = 
     return placements
 
 
-def with_states(db: sqlite_utils.Database, today: date, where: str = "", params: tuple | list = ()
+def with_states(db: sqlite_utils.Database, today: date, where: str, params: tuple | list = ()
                 ) -> list[tuple[dict, PlacementState]]:
     """``load_all`` plus each placement's ``placement_state`` as of ``today``."""
     return [(p, placement_state(p, p["follow_ups"], today)) for p in load_all(db, where, params)]
@@ -224,24 +234,19 @@ def with_states(db: sqlite_utils.Database, today: date, where: str = "", params:
 
 def placements_for_worker(db: sqlite_utils.Database, worker_id: int) -> list[dict]:
     """All placements of one worker, newest first."""
-    return _rows(db.execute(_PLACEMENT_SELECT + " WHERE p.worker_id = ? ORDER BY p.start_date DESC, p.id DESC",
-                            (worker_id,)))
+    return list_where(db, "p.worker_id = ?", [worker_id])[0]
 
 
 # --- writes -----------------------------------------------------------------------------------------------
-def _clean_city(city: str | None) -> str | None:
-    if not city:
+def clean_city(city: str | None) -> str | None:
+    """A Shandong city in its short form (青岛市 → 青岛); a city outside Shandong as written."""
+    if not city or not str(city).strip():
         return None
     city = str(city).strip()
     try:
-        from models.intake.validation import normalise_city  # VALIDATION's canonical short form
         return normalise_city(city)
-    except ImportError:
-        pass
     except ValueError:
-        # A job found outside Shandong keeps the city as written.
         return city
-    return city[:-1] if city.endswith("市") and len(city) > 2 else city
 
 
 def create_placement(db: sqlite_utils.Database, worker_id: int, *, job_id: int | None = None,
@@ -279,7 +284,7 @@ def create_placement(db: sqlite_utils.Database, worker_id: int, *, job_id: int |
     if employer_id is None:
         row = db.execute("SELECT id FROM employers WHERE name = ?", (employer_name,)).fetchone()
         employer_id = row[0] if row else None
-    city = _clean_city(city)
+    city = clean_city(city)
     existing = db.execute(
         "SELECT id FROM placements WHERE worker_id = ? AND start_date = ? AND"
         " ((job_id IS NOT NULL AND job_id = ?) OR (job_id IS NULL AND ? IS NULL AND employer_name = ?"

@@ -11,6 +11,10 @@ workbook's 说明 sheet) for year Y, counted as of the report date:
   employed on or after that date (SCHEMA.md "stable").
 - 应发交通补贴: placements eligible for ``TRANSPORT_SUBSIDY`` whose qualifying date falls in Y.
 - 回访次数: follow-ups dated in Y.
+
+Every figure is counted within a ``models.access.Scope`` (a required argument): a staff member's workbook
+holds the workers, postings, applications and placements their scope covers, nothing else. The workbook the
+scheduler saves (``save_annual_report``) is the province-wide one (``EVERYTHING``); only admins open it.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ import sqlite_utils
 
 from models.access import EVERYTHING, Scope
 from models.placement.placements import add_months, parse_date, with_states
-from models.placement.stability import outcome_at, subsidy_eligible
+from models.placement.stability import SUBSIDY_HEADERS, outcome_at, subsidy_eligible, subsidy_list
 from models.placement.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
 from models.store.config import data_dir
 
@@ -32,6 +36,29 @@ METRICS = [("registered", "登记人数"), ("matched", "匹配人数"), ("placed
            ("stable_3", "稳定3个月"), ("stable_6", "稳定6个月"), ("subsidies", "应发交通补贴"),
            ("follow_ups", "回访次数")]
 UNKNOWN = "未登记"
+#: The definitions on the workbook's 说明 sheet (Y = the report's year), as the module docstring gives them.
+DEFINITIONS = (
+    "登记人数：Y 年登记的求职者（按户籍区县）；按山东城市表中为 Y 年登记的岗位数（登记岗位）。",
+    "匹配人数：Y 年至少投递过一次或被工作人员推荐过一次的求职者人数（去重）。",
+    "就业人数：Y 年入职的就业记录数。",
+    "稳定3个月 / 稳定6个月：满 3（6）个月的日期落在 Y 年、且回访确认当日或之后仍在岗的就业记录数。",
+    "应发交通补贴：符合交通补贴条件、且满足条件的日期落在 Y 年的就业记录数。",
+    "回访次数：回访日期在 Y 年的回访次数。",
+)
+
+
+def scope_label(scope: Scope) -> str:
+    """What a workbook covers, in the words of its 说明 sheet: 全部区县和城市, or the counties and cities."""
+    if scope.everything:
+        return "全部区县和城市"
+
+    def part(values: frozenset[str], every: bool, kind: str) -> str:
+        if every:
+            return f"全部{kind}"
+        return "、".join(sorted(values)) if values else f"无{kind}"
+
+    return (f"户籍区县：{part(scope.counties, scope.all_counties, '区县')}；"
+            f"就业城市：{part(scope.cities, scope.all_cities, '城市')}")
 
 
 def county_label(province: str | None, county: str | None) -> str:
@@ -41,30 +68,39 @@ def county_label(province: str | None, county: str | None) -> str:
     return f"{province or ''} {county}".strip()
 
 
-def report_figures(db: sqlite_utils.Database, year: int, today: date) -> dict:
-    """The annual figures: ``{'county': {label: {metric: n}}, 'city': {...}, 'totals': {...}}``."""
+def report_figures(db: sqlite_utils.Database, year: int, today: date, scope: Scope) -> dict:
+    """The annual figures within ``scope``: ``{'county': {label: {metric: n}}, 'city': {...}, 'totals': {...}}``.
+
+    Workers registered count when the scope covers the worker, postings when it covers the posting,
+    applications (匹配) when it covers the application, placements and their follow-ups when it covers the
+    placement (``models.access.Scope``)."""
     y = str(year)
     county: dict[str, Counter] = defaultdict(Counter)
     city: dict[str, Counter] = defaultdict(Counter)
+    workers_where, workers_params = scope.workers_sql("w")
+    jobs_where, jobs_params = scope.jobs_sql("j")
+    apps_where, apps_params = scope.applications_sql("w", "j")
+    placements_where, placements_params = scope.placements_sql("p", "w")
 
-    for prov, cty, n in db.execute("SELECT hukou_province, hukou_county, COUNT(*) FROM workers"
-                                   " WHERE substr(created_at, 1, 4) = ? GROUP BY 1, 2", (y,)):
+    for prov, cty, n in db.execute("SELECT w.hukou_province, w.hukou_county, COUNT(*) FROM workers w"
+                                   f" WHERE substr(w.created_at, 1, 4) = ? AND {workers_where} GROUP BY 1, 2",
+                                   [y, *workers_params]):
         county[county_label(prov, cty)]["registered"] += n
-    for c, n in db.execute("SELECT COALESCE(city, ''), COUNT(*) FROM jobs WHERE substr(created_at, 1, 4) = ?"
-                           " GROUP BY 1", (y,)):
+    for c, n in db.execute("SELECT COALESCE(j.city, ''), COUNT(*) FROM jobs j"
+                           f" WHERE substr(j.created_at, 1, 4) = ? AND {jobs_where} GROUP BY 1", [y, *jobs_params]):
         city[c or UNKNOWN]["registered"] += n
-    for prov, cty, n in db.execute(
-            "SELECT w.hukou_province, w.hukou_county, COUNT(DISTINCT a.worker_id) FROM applications a"
-            " JOIN workers w ON w.id = a.worker_id WHERE substr(a.created_at, 1, 4) = ? GROUP BY 1, 2", (y,)):
+    applications = ("FROM applications a JOIN workers w ON w.id = a.worker_id JOIN jobs j ON j.id = a.job_id"
+                    f" WHERE substr(a.created_at, 1, 4) = ? AND {apps_where}")
+    for prov, cty, n in db.execute(f"SELECT w.hukou_province, w.hukou_county, COUNT(DISTINCT a.worker_id)"
+                                   f" {applications} GROUP BY 1, 2", [y, *apps_params]):
         county[county_label(prov, cty)]["matched"] += n
-    for c, n in db.execute(
-            "SELECT COALESCE(j.city, ''), COUNT(DISTINCT a.worker_id) FROM applications a"
-            " JOIN jobs j ON j.id = a.job_id WHERE substr(a.created_at, 1, 4) = ? GROUP BY 1", (y,)):
+    for c, n in db.execute(f"SELECT COALESCE(j.city, ''), COUNT(DISTINCT a.worker_id) {applications} GROUP BY 1",
+                           [y, *apps_params]):
         city[c or UNKNOWN]["matched"] += n
 
     follow_ups = Counter(dict(db.execute(
         "SELECT placement_id, COUNT(*) FROM follow_ups WHERE substr(date, 1, 4) = ? GROUP BY 1", (y,))))
-    for placement, state in with_states(db, today):
+    for placement, state in with_states(db, today, placements_where, placements_params):
         keys = (county[county_label(placement["hukou_province"], placement["hukou_county"])],
                 city[placement["city"] or UNKNOWN])
         start = parse_date(placement["start_date"])
@@ -91,14 +127,12 @@ def report_figures(db: sqlite_utils.Database, year: int, today: date) -> dict:
             "totals": totals, "city_totals": city_totals}
 
 
-def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date):
-    """An openpyxl Workbook: 按户籍区县, 按山东城市, 补贴名单, 说明."""
+def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, scope: Scope):
+    """An openpyxl Workbook of the figures within ``scope``: 按户籍区县, 按山东城市, 补贴名单, 说明."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from models.placement.stability import SUBSIDY_HEADERS, subsidy_list
-
-    figures = report_figures(db, year, today)
+    figures = report_figures(db, year, today, scope)
     wb = Workbook()
     sheets = [("按户籍区县", "户籍区县", figures["county"], figures["totals"]),
               ("按山东城市", "就业城市", figures["city"], figures["city_totals"])]
@@ -125,25 +159,26 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date):
         ws.freeze_panes = "B3"
     subsidy = wb.create_sheet("补贴名单")
     subsidy.append([label for _, label in SUBSIDY_HEADERS])
-    for row in subsidy_list(db, today):
+    for row in subsidy_list(db, today, scope):
         start = parse_date(row["start_date"])
         if add_months(start, TRANSPORT_SUBSIDY.min_months).year == year:
             subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
     notes = wb.create_sheet("说明")
-    for line in (__doc__ or "").split("\n\n")[1].splitlines():
-        notes.append([line.strip()])
+    for line in DEFINITIONS:
+        notes.append([line.replace("Y", str(year))])
     rule = TRANSPORT_SUBSIDY
     rule_text = (f"补贴规则：{rule.name}（{rule.document}），连续就业满 {rule.min_months} 个月，"
                  f"帮扶身份：{'、'.join(rule.statuses)}")
     notes.append([rule_text])
+    notes.append([f"统计范围：{scope_label(scope)}"])
     notes.column_dimensions["A"].width = 100
     return wb
 
 
-def annual_report_bytes(db: sqlite_utils.Database, year: int, today: date) -> io.BytesIO:
-    """The annual workbook in memory, for download."""
+def annual_report_bytes(db: sqlite_utils.Database, year: int, today: date, scope: Scope) -> io.BytesIO:
+    """The annual workbook within ``scope``, in memory, for download."""
     buffer = io.BytesIO()
-    build_annual_workbook(db, year, today).save(buffer)
+    build_annual_workbook(db, year, today, scope).save(buffer)
     buffer.seek(0)
     return buffer
 
@@ -155,29 +190,29 @@ def reports_dir() -> Path:
 
 
 def save_annual_report(db: sqlite_utils.Database, year: int, today: date) -> Path:
-    """Write the workbook to ``reports/tongbang_annual_{year}.xlsx`` (atomically); return the path."""
+    """Write the province-wide workbook (every county and city) to ``reports/tongbang_annual_{year}.xlsx``
+    (atomically); return the path."""
     path = reports_dir() / f"tongbang_annual_{year}.xlsx"
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    build_annual_workbook(db, year, today).save(tmp)
+    build_annual_workbook(db, year, today, EVERYTHING).save(tmp)
     os.replace(tmp, path)
     return path
 
 
 def saved_reports() -> list[Path]:
-    """Annual workbooks the scheduler saved, newest first."""
+    """Annual (province-wide) workbooks the scheduler saved, newest first."""
     return sorted(reports_dir().glob("tongbang_annual_*.xlsx"), reverse=True)
 
 
 # --- dashboard ----------------------------------------------------------------------------------------------
-def dashboard_data(db: sqlite_utils.Database, today: date, scope: Scope | None = None, months: int = 12) -> dict:
-    """Chart data for the staff dashboard (JSON-ready), within the staff member's scope.
+def dashboard_data(db: sqlite_utils.Database, today: date, scope: Scope, months: int = 12) -> dict:
+    """Chart data for the staff dashboard (JSON-ready), within ``scope``.
 
     - ``per_month``: placements starting in each of the last ``months`` months;
     - ``cohorts``: per start-month cohort, share still employed at 1/3/6/12 months among placements whose
       outcome at that milestone is known (None when none is known yet);
     - ``by_county`` / ``by_city``: placements, still in work, stable at 3 months.
     """
-    scope = scope or EVERYTHING
     where, params = scope.placements_sql()
     pairs = with_states(db, today, where, params)
     month_keys = [add_months(date(today.year, today.month, 1), -i).strftime("%Y-%m") for i in range(months - 1, -1, -1)]

@@ -4,6 +4,10 @@ All three read placement states from ``models.placement.placements.placement_sta
 ``models.placement.stability_rules``. ``recompute`` stores a nightly snapshot (``placement_risk``,
 ``employer_retention`` tables) so pages and the matching engine read it cheaply;
 ``employer_retention(db)`` is the optional stability signal offered to ``matching.service``.
+
+Lists of people and per-employer tables take the ``models.access.Scope`` to filter by as a required
+argument; the programme-wide figures (risk context, the matching signal, the nightly snapshot) say
+``EVERYTHING`` where they mean it.
 """
 from __future__ import annotations
 
@@ -17,7 +21,8 @@ import sqlite_utils
 
 from models.access import EVERYTHING, Scope
 from models.placement import stability_rules as R
-from models.placement.placements import PlacementState, add_months, parse_date, with_states
+from models.placement.placements import PlacementState, add_months, end_placement, parse_date, with_states
+from models.store import clock
 from models.store.db import transaction, utcnow
 
 
@@ -47,7 +52,7 @@ class RiskContext:
         retention = {} if live else {
             row[0]: Retention(*row) for row in db.execute(
                 "SELECT employer_id, known_3, stable_3, known_6, stable_6 FROM employer_retention")}
-        return cls(today, retention or retention_by_employer(db, today), history)
+        return cls(today, retention or retention_by_employer(db, today, EVERYTHING), history)
 
 
 def _history(db: sqlite_utils.Database) -> dict[int, list[tuple[date, date | None]]]:
@@ -95,9 +100,8 @@ def risk_for(placement: dict, state: PlacementState, context: RiskContext) -> Ri
     return Risk(score, level, reasons)
 
 
-def risks(db: sqlite_utils.Database, today: date, scope: Scope | None = None) -> list[tuple[dict, PlacementState, Risk]]:
-    """Every placement in work (in scope) with its risk, highest first."""
-    scope = scope or EVERYTHING
+def risks(db: sqlite_utils.Database, today: date, scope: Scope) -> list[tuple[dict, PlacementState, Risk]]:
+    """Every placement in work in ``scope`` with its risk, highest first."""
     where, params = scope.placements_sql()
     context = RiskContext.build(db, today)
     out = []
@@ -138,15 +142,16 @@ def outcome_at(placement: dict, state: PlacementState, months: int) -> bool | No
     return None
 
 
-def retention_by_employer(db: sqlite_utils.Database, today: date) -> dict[int, Retention]:
-    """Retention computed live from every placement with an employer on the platform.
+def retention_by_employer(db: sqlite_utils.Database, today: date, scope: Scope) -> dict[int, Retention]:
+    """Retention computed live from the placements in ``scope`` with an employer on the platform.
 
     A placement counts at N months once its outcome is known: confirmed still employed on/after the
     N-month date, or left before it. Placements whose N-month follow-up has not happened are left out
     (they are neither a success nor a failure yet).
     """
+    where, params = scope.placements_sql()
     table: dict[int, Retention] = {}
-    for placement, state in with_states(db, today, "p.employer_id IS NOT NULL"):
+    for placement, state in with_states(db, today, f"p.employer_id IS NOT NULL AND {where}", params):
         ret = table.setdefault(placement["employer_id"], Retention(placement["employer_id"]))
         for months in (3, 6):
             outcome = outcome_at(placement, state, months)
@@ -168,19 +173,19 @@ def employer_retention(db: sqlite_utils.Database, today: date | None = None, *, 
     rows = [] if live else db.execute("SELECT employer_id, known_3, stable_3 FROM employer_retention").fetchall()
     if rows:
         return {e: s / k for e, k, s in rows if k >= R.RETENTION_MIN_KNOWN}
-    from models.store.clock import today as clock_today
-
-    table = retention_by_employer(db, today or clock_today())
+    table = retention_by_employer(db, today or clock.today(), EVERYTHING)
     return {e: r.rate_3 for e, r in table.items() if r.known_3 >= R.RETENTION_MIN_KNOWN}
 
 
-def retention_table(db: sqlite_utils.Database, today: date) -> list[dict]:
-    """Per employer: name, placements, known/stable at 3 and 6 months and the rates — for the staff page."""
+def retention_table(db: sqlite_utils.Database, today: date, scope: Scope) -> list[dict]:
+    """Per employer, from the placements in ``scope``: name, placements, known/stable at 3 and 6 months and
+    the rates — for the staff page."""
+    where, params = scope.placements_sql()
     names = dict(db.execute("SELECT id, name FROM employers"))
-    counts = dict(db.execute("SELECT employer_id, COUNT(*) FROM placements WHERE employer_id IS NOT NULL"
-                             " GROUP BY employer_id"))
+    counts = dict(db.execute("SELECT p.employer_id, COUNT(*) FROM placements p JOIN workers w ON w.id = p.worker_id"
+                             f" WHERE p.employer_id IS NOT NULL AND {where} GROUP BY p.employer_id", params))
     out = []
-    for emp_id, r in retention_by_employer(db, today).items():
+    for emp_id, r in retention_by_employer(db, today, scope).items():
         out.append({"employer_id": emp_id, "name": names.get(emp_id, "?"), "placements": counts.get(emp_id, 0),
                     "known_3": r.known_3, "stable_3": r.stable_3, "rate_3": r.rate_3,
                     "known_6": r.known_6, "stable_6": r.stable_6, "rate_6": r.rate_6})
@@ -194,15 +199,13 @@ def recompute(db: sqlite_utils.Database, today: date) -> dict:
     Also keeps ``placements.status`` in step with the state rule (a placement whose follow-ups say the
     worker left but whose row still says 在岗 is ended, which re-queues the worker).
     """
-    from models.placement.placements import end_placement
-
     fixed = 0
     for placement, state in with_states(db, today, "p.status = '在岗'"):
         if state.status == "离职":
             end_placement(db, placement["id"], end_date=state.left_on, reason=state.leave_reason)
             fixed += 1
     at = utcnow()
-    retention = retention_by_employer(db, today)
+    retention = retention_by_employer(db, today, EVERYTHING)
     where = "p.status = '在岗'"
     context = RiskContext(today, retention, _history(db))
     scored = [(p, s, risk_for(p, s, context)) for p, s in with_states(db, today, where) if s.status == "在岗"]
@@ -239,14 +242,13 @@ def subsidy_eligible(placement: dict, state: PlacementState, rule: R.SubsidyRule
     return True, f"已确认连续就业满 {rule.min_months} 个月"
 
 
-def subsidy_list(db: sqlite_utils.Database, today: date, scope: Scope | None = None,
+def subsidy_list(db: sqlite_utils.Database, today: date, scope: Scope,
                  rule: R.SubsidyRule = R.TRANSPORT_SUBSIDY, year: int | None = None) -> list[dict]:
-    """Placements eligible for ``rule`` (optionally only those starting in ``year``), one row each.
+    """Placements in ``scope`` eligible for ``rule`` (optionally only those starting in ``year``), one row each.
 
     A worker with several qualifying placements appears once per placement; staff decide on duplicates.
     Rows carry the masked ID only.
     """
-    scope = scope or EVERYTHING
     where, params = scope.placements_sql()
     statuses = ",".join("?" * len(rule.statuses))
     where = f"{where} AND w.assistance_status IN ({statuses})"

@@ -541,3 +541,18 @@ def audit(db: sqlite_utils.Database, action: str, *, user_id: int | None = None,
         (user_id, action, entity, entity_id,
          json.dumps(detail, ensure_ascii=False) if detail else None, now, now),
     )
+
+
+def select_page(db: sqlite_utils.Database, sql: str, params: list | tuple = (), *, order: str,
+                limit: int | None = None, offset: int = 0) -> tuple[list[dict], int]:
+    """Rows of ``sql`` (a SELECT with its WHERE) as dicts, ordered by ``order``, one page of ``limit`` from
+    ``offset`` (every row when ``limit`` is None), and the total without the page: (rows, total)."""
+    params = list(params)
+    total = db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+    sql += f" ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, limit, offset]
+    cur = db.execute(sql, params)
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()], total

@@ -90,8 +90,10 @@ CASES = [
     case("staff.job_candidates", "GET", lambda w: f"/staff/jobs/{X1(w)}/candidates", STAFF),
     case("staff.imports", "GET", "/staff/imports", STAFF),
     case("staff.imports", "POST", "/staff/imports", STAFF),
-    case("staff.import_report", "GET", lambda w: f"/staff/imports/{w.batch}", STAFF),
-    case("staff.import_rejections_xlsx", "GET", lambda w: f"/staff/imports/{w.batch}/rejections.xlsx", STAFF),
+    # an import report is its importer's and admins' (the batch here was imported by no staff member)
+    case("staff.import_report", "GET", lambda w: f"/staff/imports/{w.batch}", {"admin"}, {"staff", "staff_cq"}),
+    case("staff.import_rejections_xlsx", "GET", lambda w: f"/staff/imports/{w.batch}/rejections.xlsx", {"admin"},
+         {"staff", "staff_cq"}),
     # follow-ups, placements, dashboard, reports (staff pages of the placement side)
     case("followups.queue", "GET", "/staff/followups/", STAFF),
     case("followups.detail", "GET", lambda w: f"/staff/followups/{w.placement_b}", {"staff", "admin"},
@@ -99,6 +101,8 @@ CASES = [
     case("followups.record", "POST", lambda w: f"/staff/followups/{w.placement_b}", {"staff", "admin"},
          {"staff_cq"}),
     case("followups.quick", "POST", lambda w: f"/staff/followups/{w.placement_b}/quick", {"staff", "admin"},
+         {"staff_cq"}),
+    case("followups.end", "POST", lambda w: f"/staff/followups/{w.placement_b}/end", {"staff", "admin"},
          {"staff_cq"}),
     case("followups.new_placement", "GET", "/staff/followups/new", STAFF),
     case("followups.new_placement", "POST", "/staff/followups/new", STAFF),
@@ -119,6 +123,7 @@ CASES = [
 @pytest.fixture
 def matrix_world(world, web_app):
     """The shared world plus one application (W-A → J-X1), placements for W-A and W-B, an import batch."""
+    from models.access import EVERYTHING
     from models.hiring import applications
     from models.intake.ledger import import_file
     from models.placement.placements import create_placement
@@ -132,7 +137,7 @@ def matrix_world(world, web_app):
                                              title="包装工", start_date="2026-01-05")
         ledger = Path(db_file(db)).with_name("ledger.jsonl")
         ledger.write_text('{"external_id": "L1", "name": "张三"}\n{"external_id": "L2"}\n', encoding="utf-8")
-        world.batch = import_file(db, "workers", ledger, progress=False).batch_id
+        world.batch = import_file(db, "workers", ledger, scope=EVERYTHING, progress=False).batch_id
     return world
 
 

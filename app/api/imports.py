@@ -1,0 +1,57 @@
+"""``/api/v1/imports``: ledger imports (the HTTP mirror of ``flask import workers|jobs FILE``, SCHEMA.md).
+
+The same actions as the staff import page (``models.actions.imports``): every row is checked against the
+caller's scope as well as the SCHEMA rules, and a report is seen by the staff member who ran it and admins.
+
+- ``POST /imports`` (``multipart/form-data``: ``kind`` = workers | jobs, ``file`` = .xlsx/.csv/.jsonl):
+  201 with the report (counts and every rejected row: row number, field, Chinese reason); 422 naming
+  ``file`` or ``kind`` when the file as a whole cannot be imported.
+- ``GET /imports``: the caller's latest reports, newest first; ``GET /imports/<id>``: one with its rejections.
+
+Staff and admins only (other roles: 403).
+"""
+from __future__ import annotations
+
+from flask import request, url_for
+
+from app.api import bp
+from app.api.auth import current_user, roles_required
+from app.api.common import data_response
+from app.api.openapi import doc
+from app.api.schemas import ImportBatchSchema
+from app.database import get_db
+from models.actions import imports as actions
+
+_LIST = ImportBatchSchema(many=True, exclude=("rejections",))
+
+
+@bp.post("/imports")
+@roles_required("staff", "admin")
+@doc("导入台账（工作人员）", tags=("imports",), response=ImportBatchSchema, status=201, errors=(403, 413, 422),
+     description="multipart/form-data：kind（workers 求职者台账 / jobs 岗位台账）、file（.xlsx、.csv 或 .jsonl）。"
+                 "每一行都按调用者的负责范围检查：范围外的行不导入，并在报告中写明行号、字段和原因。")
+def imports_create():
+    """Import an uploaded ledger; the answer is its report."""
+    upload = request.files.get("file")
+    db = get_db()
+    result = actions.import_upload(db, current_user(), request.form.get("kind", ""),
+                                   upload.filename if upload else None, upload.read() if upload else b"")
+    return data_response(actions.get_batch(db, current_user(), result.batch_id), ImportBatchSchema(), status=201,
+                         headers={"Location": url_for("api.imports_get", batch_id=result.batch_id)})
+
+
+@bp.get("/imports")
+@roles_required("staff", "admin")
+@doc("导入记录列表（本人的最近 50 次；管理员为全部）", tags=("imports",), response=ImportBatchSchema, many=True,
+     errors=(403,))
+def imports_list():
+    """The caller's latest import reports (admins: everyone's), newest first, without their rejections."""
+    return data_response(actions.list_batches(get_db(), current_user(), limit=50), _LIST)
+
+
+@bp.get("/imports/<int:batch_id>")
+@roles_required("staff", "admin")
+@doc("导入报告", tags=("imports",), response=ImportBatchSchema, errors=(403, 404))
+def imports_get(batch_id: int):
+    """One import report with every rejected row (the caller's own; admins: any)."""
+    return data_response(actions.get_batch(get_db(), current_user(), batch_id), ImportBatchSchema())
