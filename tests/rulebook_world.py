@@ -87,6 +87,8 @@ class World:
     employers: dict[str, int] = field(default_factory=dict)
     applications: dict[str, int] = field(default_factory=dict)
     placements: dict[str, int] = field(default_factory=dict)
+    #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
+    session_extra: dict[str, dict] = field(default_factory=dict)
 
     def user(self, db, key: str) -> dict | None:
         """The ``users`` row of actor ``key`` (None for anonymous): what actions take as ``actor``."""
@@ -155,13 +157,14 @@ def build(db) -> World:
     return w
 
 
-def snapshot(db_file: Path) -> dict[str, list]:
-    """Every row of every table (for "a refused attempt changes nothing"), audit log aside."""
+def snapshot(db_file: Path, tables: tuple[str, ...] = ()) -> dict[str, list]:
+    """Every row of every table, or of ``tables`` (for "a refused attempt changes nothing"), audit log and
+    the bookkeeping of tokens and login limits aside."""
     conn = sqlite3.connect(str(db_file))
     try:
-        tables = [r[0] for r in conn.execute(
+        tables = tables or [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT IN ('audit_log', 'api_tokens')")]
+            " AND name NOT IN ('audit_log', 'api_tokens', 'rate_limits', 'scheduler_locks', 'job_runs')")]
         return {t: sorted(map(repr, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
     finally:
         conn.close()

@@ -8,9 +8,8 @@ refusal must also be a 4xx on the API (never a 5xx anywhere), and a page refusal
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import rulebook_world
@@ -27,6 +26,7 @@ class Door:
     url: Builder
     data: Builder | None = None
     shown: Builder | None = None
+    multipart: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,20 @@ class Row:
     allowed: frozenset[str]
     write: bool = True
     note: str = ""
-    ids: tuple[str, ...] = field(default=())
+    #: The actors tested (default: all of them). A read with no page for some roles (a worker reads their
+    #: placements through the API only) lists the actors both doors serve.
+    actors: tuple[str, ...] = rulebook_world.ACTORS
+    #: The tables that judge a write (default: every table). An import writes its report even when every row
+    #: is refused, so it is judged on the workers/jobs tables.
+    tables: tuple[str, ...] = ()
+    #: The action answers even when it refuses the rows (an import: 201 with the refused rows in its report).
+    reports_refusals: bool = False
 
 
 def row(action: str, target: str, *, page: Door | None, api: Door | None, allowed=(), write: bool = True,
-        note: str = "") -> Row:
-    return Row(action, target, page, api, frozenset(allowed), write, note)
+        note: str = "", actors: tuple[str, ...] = rulebook_world.ACTORS, tables: tuple[str, ...] = (),
+        reports_refusals: bool = False) -> Row:
+    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals)
 
 
 def const(value) -> Builder:
@@ -59,23 +67,19 @@ def const(value) -> Builder:
 
 # --- running one door -------------------------------------------------------------------------------------
 
-def _csrf_token(client) -> str | None:
-    response = client.get("/", follow_redirects=True)
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    if found:
-        return found.group(1)
-    response = client.get("/login")
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    return found.group(1) if found else None
+def sign_in(app, client, world: rulebook_world.World, actor: str) -> str:
+    """Sign ``actor`` in on a test client (the session Flask-Login reads) and return a CSRF token for its
+    forms, minted the way Flask-WTF does (raw token in the session, signed token in the form)."""
+    from itsdangerous import URLSafeTimedSerializer
 
-
-def sign_in(client, world: rulebook_world.World, actor: str) -> None:
-    """Sign ``actor`` in on a test client (the session Flask-Login reads)."""
-    if actor == "anonymous":
-        return
+    raw = "parity-" + actor
     with client.session_transaction() as session:
-        session["_user_id"] = str(world.users[actor])
-        session["_fresh"] = True
+        session["csrf_token"] = raw
+        if actor != "anonymous":
+            session["_user_id"] = str(world.users[actor])
+            session["_fresh"] = True
+            session.update(world.session_extra.get(actor, {}))
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
 @dataclass
@@ -88,27 +92,30 @@ class Outcome:
         return self.changed if write else self.shown
 
 
-def run_page(app, world, actor: str, door: Door, db_file: Path) -> Outcome:
+def run_page(app, world, actor: str, door: Door, db_file: Path, tables: tuple[str, ...] = ()) -> Outcome:
     client = app.test_client()
-    sign_in(client, world, actor)
+    token = sign_in(app, client, world, actor)
     data = dict(door.data(world)) if door.data else {}
     if door.method != "GET":
-        token = _csrf_token(client)
-        if token:
-            data.setdefault("csrf_token", token)
-    before = rulebook_world.snapshot(db_file)
-    response = client.open(door.url(world), method=door.method, data=data if door.method != "GET" else None)
-    text = response.get_data(as_text=True)
+        data.setdefault("csrf_token", token)
+    before = rulebook_world.snapshot(db_file, tables)
+    response = client.open(door.url(world), method=door.method, data=data if door.method != "GET" else None,
+                           content_type="multipart/form-data" if door.method != "GET" else None)
+    text = response.get_data().decode("utf-8", "replace")
     shown = response.status_code == 200 and (door.shown is None or str(door.shown(world)) in text)
-    return Outcome(response.status_code, rulebook_world.snapshot(db_file) != before, shown)
+    return Outcome(response.status_code, rulebook_world.snapshot(db_file, tables) != before, shown)
 
 
-def run_api(app, world, actor: str, door: Door, db_file: Path) -> Outcome:
+def run_api(app, world, actor: str, door: Door, db_file: Path, tables: tuple[str, ...] = ()) -> Outcome:
     client = app.test_client()
     headers = {} if actor == "anonymous" else {"Authorization": f"Bearer {world.tokens[actor]}"}
     body = door.data(world) if door.data else None
-    before = rulebook_world.snapshot(db_file)
-    response = client.open(door.url(world), method=door.method, json=body, headers=headers)
-    text = response.get_data(as_text=True)
+    before = rulebook_world.snapshot(db_file, tables)
+    if door.multipart:
+        response = client.open(door.url(world), method=door.method, data=dict(body or {}), headers=headers,
+                                content_type="multipart/form-data")
+    else:
+        response = client.open(door.url(world), method=door.method, json=body, headers=headers)
+    text = response.get_data().decode("utf-8", "replace")
     shown = 200 <= response.status_code < 300 and (door.shown is None or str(door.shown(world)) in text)
-    return Outcome(response.status_code, rulebook_world.snapshot(db_file) != before, shown)
+    return Outcome(response.status_code, rulebook_world.snapshot(db_file, tables) != before, shown)
