@@ -35,6 +35,8 @@ from datetime import date
 import numpy as np
 
 from matching import weights as W
+from matching.cache import encode_cached
+from matching.encoder import get_encoder
 from matching.features import desired_occupations, need_met, prepare_worker
 from matching.ranker import Scored, rank_jobs, rank_workers, semantic_scaler
 from matching.text import job_text, worker_text
@@ -225,21 +227,15 @@ _vec_cache: dict[tuple[str, str], np.ndarray] = {}
 
 
 def encode(text: str) -> np.ndarray:
-    """The normalised embedding of one text (remembered in-process; INDEX's cache stores it on disk)."""
-    from matching.encoder import get_encoder
-
+    """The normalised embedding of one text (remembered in-process; ``matching.cache`` keeps a transformer's
+    vectors on disk)."""
     encoder = get_encoder()
     key = (encoder.model_id, text)
     with _vec_lock:
         found = _vec_cache.get(key)
     if found is not None:
         return found
-    try:
-        from matching.cache import encode_cached  # INDEX: cache-aware encoding, when available
-
-        vec = np.asarray(encode_cached(encoder, [text])[0], dtype=np.float32)
-    except ImportError:
-        vec = np.asarray(encoder.encode([text])[0], dtype=np.float32)
+    vec = np.asarray(encode_cached(encoder, [text])[0], dtype=np.float32)
     with _vec_lock:
         if len(_vec_cache) > 20_000:
             _vec_cache.clear()
@@ -319,15 +315,8 @@ def _fill_similarities(vec: np.ndarray, records: list[dict], sims: dict[int, flo
     """Exact similarities for candidates that came from another channel (vectors via the cache)."""
     if not records:
         return
-    from matching.encoder import get_encoder
-
     texts = [text_of(r) for r in records]
-    try:
-        from matching.cache import encode_cached
-
-        vectors = np.asarray(encode_cached(get_encoder(), texts), dtype=np.float32)
-    except ImportError:
-        vectors = np.asarray(get_encoder().encode(texts), dtype=np.float32)
+    vectors = np.asarray(encode_cached(get_encoder(), texts), dtype=np.float32)
     for record, value in zip(records, vectors @ vec):
         sims[record["id"]] = float(value)
     if not pool:
