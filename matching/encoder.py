@@ -363,8 +363,9 @@ def load_encoder(name: str) -> Encoder:
     return SentenceTransformerEncoder(name)
 
 
-_encoder: Encoder | None = None
-_encoder_name: str | None = None
+# Encoders loaded in this process, by configured name: switching TONGBANG_ENCODER back and forth (tests,
+# benchmarks) returns the same object instead of loading the model again. A server uses one name.
+_encoders: dict[str, Encoder] = {}
 _encoder_lock = threading.Lock()
 
 
@@ -375,22 +376,22 @@ def configured_encoder_name() -> str:
 
 def get_encoder() -> Encoder:
     """The process-wide encoder for the configured model, loaded on first use (thread-safe)."""
-    global _encoder, _encoder_name
     name = configured_encoder_name()
-    encoder = _encoder
-    if encoder is not None and _encoder_name == name:
+    encoder = _encoders.get(name)
+    if encoder is not None:
         return encoder
     with _encoder_lock:
-        if _encoder is None or _encoder_name != name:
+        if name not in _encoders:
             log.info("loading encoder %s", name)
-            _encoder = load_encoder(name)
-            _encoder_name = name
-        return _encoder
+            _encoders[name] = load_encoder(name)
+        return _encoders[name]
 
 
 def set_encoder(encoder: Encoder | None) -> None:
-    """Replace the process-wide encoder (tests, benchmarks); ``None`` forgets it so it reloads from config."""
-    global _encoder, _encoder_name
+    """Make ``encoder`` the one ``get_encoder`` returns for the configured name (tests, benchmarks);
+    ``None`` forgets every loaded encoder, so the next call loads from the configuration again."""
     with _encoder_lock:
-        _encoder = encoder
-        _encoder_name = configured_encoder_name() if encoder is not None else None
+        if encoder is None:
+            _encoders.clear()
+        else:
+            _encoders[configured_encoder_name()] = encoder

