@@ -255,8 +255,8 @@ def main() -> int:
     parser.add_argument("--skip-backends", action="store_true",
                         help="skip section 4 (flat/HNSW builds and recall): measure the store and the full path only")
     parser.add_argument("--import-encoders", default=None,
-                        help="comma-separated encoders for section 6 (default: the bench encoder; m3e-small "
-                             "takes ~6 min for 20,000 postings)")
+                        help="comma-separated encoders for section 6, or none (default: the bench encoder; "
+                             "m3e-small takes ~6 min for 20,000 postings)")
     parser.add_argument("--import-size", type=int, default=20_000, help="postings in the section-6 ledger")
     args = parser.parse_args()
     sizes = [2_000, 10_000] if args.quick else [10_000, 100_000]
@@ -414,7 +414,7 @@ def main() -> int:
     figures = _through_the_store(args, folder, sizes, jobs, base, queries, workers, encoder)
 
     # 6. import to matchable ----------------------------------------------------------------------
-    wanted = (args.import_encoders or configured_encoder_name()).split(",")
+    wanted = [n for n in (args.import_encoders or configured_encoder_name()).split(",") if n and n != "none"]
     imports = {name: _import_to_matchable(Path(folder) / f"import-{n}", name, import_size)
                for n, name in enumerate(wanted)}
 
