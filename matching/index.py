@@ -17,8 +17,9 @@ index's last synced revision, the rows with a higher ``rev`` are read: rows that
 (closed/filled jobs, workers no longer seeking) are removed, new or edited rows are re-embedded (via the
 cache; an edit that does not change the text costs nothing) and added or replaced. So a posting saved by
 any process - a web form, the API, ``flask import`` in another shell - is matchable at the next search,
-and a closed one is gone from it. (A bulk import of N never-seen texts makes the next search encode them:
-run ``flask --app app index sync`` after a big import to do that work up front, with a progress bar.)
+and a closed one is gone from it. (A bulk import of N never-seen texts makes the next search encode them;
+``flask --app app import`` therefore syncs and saves the index itself before it returns, with a progress bar,
+and ``flask --app app index sync`` does the same after any other bulk change.)
 
 Persistence and start-up verification
 -------------------------------------

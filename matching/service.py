@@ -20,10 +20,11 @@ a row's rev, so nothing stale is ever served). The worker's prepared features (o
 and 工作经历, words) are remembered per record content (``prepared_worker``). The index and encoder belong
 to ``matching.index`` / ``matching.encoder``.
 
-Latency (``scripts/bench_matching_speed.py``, 2 cores, already-encoded worker, top 10): 10k open postings
-p50 7 / p99 9 ms, 100k p50 16 / p99 26 ms (before: 16/23 and 105/122 ms, when the occupation channel
-counted the open jobs and rebuilt its map by scanning the table). At 100k the time is ranking the ~500
-candidates (~40%), loading them (~26%) and the flat index search (~24%).
+Latency (``scripts/bench_matching_speed.py``, 2 cores, already-encoded worker, top 10): a ranked list is
+kept per (worker rev, jobs rev, query), so a repeat request is a dictionary look-up (~0.05 ms); the figure
+that matters is the cold one, after any posting is saved. Quiet machine, m3e-small: 10k p50 7 / p99 9 ms,
+100k p50 16 / p99 26 ms. Static encoder on a shared machine (load ~9): 100k p50 25 / p99 43 ms of CPU. At
+100k the time is ranking the ~500 candidates (~60%), the flat index search (~15%) and loading them (~8%).
 """
 from __future__ import annotations
 
