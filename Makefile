@@ -2,6 +2,7 @@
 #   make run   - create .venv, install, initialise an instance with demo data, build the index, serve :5000
 #   make test  - create .venv, install (plus chromium for browser tests), run the whole test suite
 #   make bench - heavy benchmarks (import speed, matching quality and latency, web load)
+#   make model - retrain the static encoder shipped in data/encoder/ (reproducible; a few minutes)
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test bench venv demo browser lint clean
+.PHONY: run test bench model venv demo browser lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +40,13 @@ test: venv browser
 
 bench: venv
 	$(BIN)/python scripts/bench_all.py
+
+# The static encoder (TONGBANG_ENCODER=static) is shipped in data/encoder/tongbang-static-zh/; this retrains it
+# from the licence-clean material (data/occupations, data/certificates.csv, generated ledgers) with the same
+# seed, so the same code and library versions write the same bytes. Torch is already a runtime dependency:
+# training needs nothing else installed. `--check` trains twice and compares before writing.
+model: venv
+	$(BIN)/python scripts/train_static_encoder.py --check
 
 lint: venv
 	$(BIN)/ruff check app matching models scripts tests

@@ -15,6 +15,11 @@ model (``TONGBANG_ENCODER``) never returns a vector of another model.
 Misses are encoded under one lock per cache file, after a second look-up, so two threads asking for the
 same new text encode it once. (Two *processes* racing on the same new text may both encode it; the
 second write is ignored.)
+
+Only encoders that say ``cache_vectors`` (a transformer such as m3e-small, ~50-120 texts/s here) go through
+the two layers. The static model encodes a text in ~50 µs, faster than SQLite stores it (~65 µs) and not
+much slower than a look-up (~9 µs): caching its vectors would only make every new text slower and the
+file bigger, so ``encode`` hands its texts straight to the encoder.
 """
 from __future__ import annotations
 
@@ -189,11 +194,14 @@ class EmbeddingCache:
     # --- the main entry -----------------------------------------------------------------------------
 
     def encode(self, encoder: Encoder, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:
-        """Vectors for ``texts`` in order; only texts never seen before (for this model) are encoded."""
+        """Vectors for ``texts`` in order; only texts never seen before (for this model) are encoded (every text,
+        for an encoder that does not ``cache_vectors``)."""
         texts = list(texts)
         dim = int(encoder.dim)
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
+        if not encoder.cache_vectors:
+            return encoder.encode(texts, progress=progress)
         keys = [text_key(t) for t in texts]
         found = self.lookup(encoder.model_id, dim, keys)
         if len(found) < len(set(keys)):

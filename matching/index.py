@@ -17,8 +17,9 @@ index's last synced revision, the rows with a higher ``rev`` are read: rows that
 (closed/filled jobs, workers no longer seeking) are removed, new or edited rows are re-embedded (via the
 cache; an edit that does not change the text costs nothing) and added or replaced. So a posting saved by
 any process - a web form, the API, ``flask import`` in another shell - is matchable at the next search,
-and a closed one is gone from it. (A bulk import of N never-seen texts makes the next search encode them:
-run ``flask --app app index sync`` after a big import to do that work up front, with a progress bar.)
+and a closed one is gone from it. (A bulk import of N never-seen texts makes the next search encode them;
+``flask --app app import`` therefore syncs and saves the index itself before it returns, with a progress bar,
+and ``flask --app app index sync`` does the same after any other bulk change.)
 
 Persistence and start-up verification
 -------------------------------------
@@ -441,11 +442,13 @@ class VectorIndex:
         max_rev = _max_rev(db, self.kind)
         return max_rev, _rows(db, self.kind, self.kind.live_sql)
 
-    def _embed(self, rows: list[dict], progress: bool | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def _embed(self, rows: list[dict], progress: bool | None = None,
+               texts: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
         from matching.cache import encode_cached
         from matching.encoder import get_encoder
 
-        texts = [self.kind.text(r) for r in rows]
+        if texts is None:
+            texts = [self.kind.text(r) for r in rows]
         vectors = encode_cached(get_encoder(), texts, progress=progress)
         ids = np.fromiter((int(r["id"]) for r in rows), dtype=np.int64, count=len(rows))
         return ids, vectors, [_digest(t) for t in texts]
@@ -522,7 +525,7 @@ class VectorIndex:
             texts = {int(r["id"]): self.kind.text(r) for r in live}
             changed = [r for r in live if self.entries.get(int(r["id"])) != _digest(texts[int(r["id"])])]
             if changed:
-                ids, vectors, digests = self._embed(changed, progress)
+                ids, vectors, digests = self._embed(changed, progress, [texts[int(r["id"])] for r in changed])
                 present = [int(i) for i in ids if int(i) in self.entries]
                 self.backend.upsert(ids, vectors, present)
                 self.entries.update({int(i): d for i, d in zip(ids, digests)})

@@ -20,10 +20,11 @@ a row's rev, so nothing stale is ever served). The worker's prepared features (o
 and 工作经历, words) are remembered per record content (``prepared_worker``). The index and encoder belong
 to ``matching.index`` / ``matching.encoder``.
 
-Latency (``scripts/bench_matching_speed.py``, 2 cores, already-encoded worker, top 10): 10k open postings
-p50 7 / p99 9 ms, 100k p50 16 / p99 26 ms (before: 16/23 and 105/122 ms, when the occupation channel
-counted the open jobs and rebuilt its map by scanning the table). At 100k the time is ranking the ~500
-candidates (~40%), loading them (~26%) and the flat index search (~24%).
+Latency (``scripts/bench_matching_speed.py``, 2 cores, already-encoded worker, top 10): a ranked list is
+kept per (worker rev, jobs rev, query), so a repeat request is a dictionary look-up (~0.05 ms); the figure
+that matters is the cold one, after any posting is saved. Quiet machine, m3e-small: 10k p50 7 / p99 9 ms,
+100k p50 16 / p99 26 ms. Static encoder on a shared machine (load ~9): 100k p50 25 / p99 43 ms of CPU. At
+100k the time is ranking the ~500 candidates (~60%), the flat index search (~15%) and loading them (~8%).
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from datetime import date
 import numpy as np
 
 from matching import weights as W
+from matching.cache import encode_cached
+from matching.encoder import get_encoder
 from matching.features import desired_occupations, need_met, prepare_worker
 from matching.ranker import Scored, rank_jobs, rank_workers, semantic_scaler
 from matching.text import job_text, worker_text
@@ -225,21 +228,15 @@ _vec_cache: dict[tuple[str, str], np.ndarray] = {}
 
 
 def encode(text: str) -> np.ndarray:
-    """The normalised embedding of one text (remembered in-process; INDEX's cache stores it on disk)."""
-    from matching.encoder import get_encoder
-
+    """The normalised embedding of one text (remembered in-process; ``matching.cache`` keeps a transformer's
+    vectors on disk)."""
     encoder = get_encoder()
     key = (encoder.model_id, text)
     with _vec_lock:
         found = _vec_cache.get(key)
     if found is not None:
         return found
-    try:
-        from matching.cache import encode_cached  # INDEX: cache-aware encoding, when available
-
-        vec = np.asarray(encode_cached(encoder, [text])[0], dtype=np.float32)
-    except ImportError:
-        vec = np.asarray(encoder.encode([text])[0], dtype=np.float32)
+    vec = np.asarray(encode_cached(encoder, [text])[0], dtype=np.float32)
     with _vec_lock:
         if len(_vec_cache) > 20_000:
             _vec_cache.clear()
@@ -319,15 +316,8 @@ def _fill_similarities(vec: np.ndarray, records: list[dict], sims: dict[int, flo
     """Exact similarities for candidates that came from another channel (vectors via the cache)."""
     if not records:
         return
-    from matching.encoder import get_encoder
-
     texts = [text_of(r) for r in records]
-    try:
-        from matching.cache import encode_cached
-
-        vectors = np.asarray(encode_cached(get_encoder(), texts), dtype=np.float32)
-    except ImportError:
-        vectors = np.asarray(get_encoder().encode(texts), dtype=np.float32)
+    vectors = np.asarray(encode_cached(get_encoder(), texts), dtype=np.float32)
     for record, value in zip(records, vectors @ vec):
         sims[record["id"]] = float(value)
     if not pool:
@@ -374,6 +364,13 @@ def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_jo
 RESULT_CACHE_SIZE = 4096
 _results: OrderedDict = OrderedDict()
 _results_lock = threading.Lock()
+
+
+def forget_results() -> None:
+    """Empty the ranked-list cache, as saving any posting does for every worker (benchmarks time the cold
+    ranking this way)."""
+    with _results_lock:
+        _results.clear()
 
 
 def _result_key(db, worker_id, k, filters, exclude_job_ids, stability, today):

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.model
 class CountingEncoder:
     """Wraps the real encoder and records every text the model is asked to encode."""
 
+    cache_vectors = True          # these tests are about the cache
+
     def __init__(self, inner: Encoder, model_id: str | None = None) -> None:
         self.inner = inner
         self.model_id = model_id or inner.model_id
@@ -42,8 +44,13 @@ def test_meaning_welder_closer_to_welder_than_to_accountant(encoder):
     assert float(welder @ accountant) > 0.3
 
 
-def test_get_encoder_is_one_object_per_process(encoder):
+def test_get_encoder_is_one_object_per_process(encoder, monkeypatch):
     assert get_encoder() is encoder
+    with monkeypatch.context() as patch:
+        patch.setenv("TONGBANG_ENCODER", "static")
+        static = get_encoder()
+        assert static is not encoder and get_encoder() is static
+    assert get_encoder() is encoder                 # switching back: the same object, not a second load
 
 
 def test_encoder_is_chosen_by_configuration(monkeypatch, encoder):
