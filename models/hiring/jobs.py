@@ -148,13 +148,14 @@ def get_job_by_external_id(db: sqlite_utils.Database, external_id: str) -> dict 
 
 def list_jobs(db: sqlite_utils.Database, *, status: str | None = None, city: str | None = None,
               employer_id: int | None = None, q: str | None = None, limit: int = 50,
-              offset: int = 0) -> tuple[list[dict], int]:
+              offset: int = 0, scope: tuple[str, list] | None = None) -> tuple[list[dict], int]:
     """Postings, newest first; returns (rows of this page, total matching).
 
     ``q`` matches a fragment of the title, description, employer name or 编号; ``city`` accepts
-    ``青岛`` or ``青岛市``.
+    ``青岛`` or ``青岛市``. ``scope`` is a WHERE fragment on the postings alias ``j`` and its parameters
+    (``models.access.visible_jobs_sql``).
     """
-    where, params = [], []
+    where, params = ([scope[0]], list(scope[1])) if scope else ([], [])
     if status:
         where.append("j.status = ?")
         params.append(status)
