@@ -59,15 +59,30 @@ def test_registry_list_masks_id_and_phone(site, world):
 
 
 def test_scoped_staff_sees_only_their_county(site, world):
+    """The registry lists only the staff member's counties. A seeking worker of another county is shown as
+    every door shows them to staff who do not cover them (skills and wishes, no name, phone or ID fragment:
+    ``models.actions.workers.view``); editing, revealing and matching them is refused (403)."""
     page = site.login("staff_cq")
     html = page.get("/staff/workers").text
     assert "冉大山" in html and "马小花" not in html
     assert page.get(f"/staff/workers/{world.workers['A']}").status_code == 200
-    assert page.get(f"/staff/workers/{world.workers['B']}").status_code == 404
-    assert page.get(f"/staff/workers/{world.workers['B']}/edit").status_code == 404
-    assert page.get(f"/staff/workers/{world.workers['B']}/matches").status_code == 404
+    other = page.get(f"/staff/workers/{world.workers['B']}")
+    assert other.status_code == 200 and "缝纫" in other.text
+    for secret in ("马小花", "13987654321", "987654321", ID_B[:6], ID_B[-4:], "1995"):
+        assert secret not in other.text, secret
+    b = world.workers["B"]
+    for action in (f"/staff/workers/{b}/edit", f"/staff/workers/{b}/reveal", f"/staff/workers/{b}/account",
+                   f"/staff/workers/{b}/matches"):
+        assert action not in other.text, action
+    assert page.get(f"/staff/workers/{world.workers['B']}/edit").status_code == 403
+    assert page.get(f"/staff/workers/{world.workers['B']}/matches").status_code == 403
     page.get(f"/staff/workers/{world.workers['A']}")
-    assert page.post(f"/staff/workers/{world.workers['B']}/reveal").status_code == 404
+    assert page.post(f"/staff/workers/{world.workers['B']}/reveal").status_code == 403
+    assert page.post(f"/staff/workers/{world.workers['B']}/account",
+                     {"username": "mxh", "password": PASSWORD}).status_code == 403
+    db = _db(site)
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'worker.reveal_id'").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM users WHERE username = 'mxh'").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("who", ["worker_a", "employer_x"])
@@ -213,7 +228,8 @@ def test_account_for_a_worker_who_already_has_one(site, world):
     html = page.get(url).text
     assert "已开通" in html and "worker_a" in html
     response = page.post(url + "/account", {"username": "other", "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 200 and "已经有账号（登录名 worker_a）" in response.text
+    assert _db(site).execute("SELECT COUNT(*) FROM users WHERE username = 'other'").fetchone()[0] == 0
 
 
 # --- ledger import -------------------------------------------------------------------------------------------
@@ -281,6 +297,8 @@ def test_import_refuses_wrong_or_empty_files(site, world, data_dir, name, data, 
 # --- recommendations and candidates --------------------------------------------------------------------------
 
 def test_recommend_a_job_to_a_worker(site, world):
+    """A recommendation waits for the worker's consent (推荐待确认, issue 8): it shows with the staff note on
+    the worker's file, with the 记录电话确认 form."""
     page = site.login("staff")
     page.get(f"/staff/workers/{world.workers['A']}")
     response = page.post(f"/staff/workers/{world.workers['A']}/recommend",
@@ -288,18 +306,18 @@ def test_recommend_a_job_to_a_worker(site, world):
     assert response.status_code == 302
     row = _db(site).execute("SELECT source, status, recommended_by, note FROM applications"
                             " WHERE worker_id = ? AND job_id = ?", (world.workers["A"], world.jobs["X1"])).fetchone()
-    assert row == ("staff", "待处理", world.users["staff"], "电话说过了")
+    assert row == ("staff", "推荐待确认", world.users["staff"], "电话说过了")
     html = page.get(f"/staff/workers/{world.workers['A']}").text
-    assert "工作人员推荐" in html and "电焊工" in html
+    assert "工作人员推荐" in html and "电焊工" in html and "推荐说明：电话说过了" in html
+    assert "记录电话确认" in html
     # a second recommendation of the same job is refused with a message, not an error page
     response = page.post(f"/staff/workers/{world.workers['A']}/recommend",
                          {"job_id": world.jobs["X1"], "back": "detail"})
     assert response.status_code == 302
     assert "已经投递或推荐过" in page.get(response.headers["Location"]).text
-    if "seekers" in site.app.blueprints:
-        worker_page = site.login("worker_a")
-        mine = worker_page.get("/me/applications")
-        assert mine.status_code == 200 and "电焊工" in mine.text
+    worker_page = site.login("worker_a")
+    mine = worker_page.get("/me/applications")
+    assert mine.status_code == 200 and "电焊工" in mine.text
 
 
 def test_scoped_staff_cannot_recommend_out_of_scope(site, world):
