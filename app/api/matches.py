@@ -15,9 +15,9 @@ from app.api.errors import ApiError
 from app.api.jobs import job_or_404
 from app.api.openapi import doc
 from app.api.schemas import MatchQuerySchema, MatchSchema
-from app.api.workers import related_to_employer, worker_or_404
 from app.database import get_db
 from models import access as permissions
+from models.actions import workers as worker_actions
 
 
 def _matches_response(matches: list) -> dict:
@@ -34,13 +34,7 @@ def worker_matches(external_id: str):
     from matching.service import jobs_for_worker
 
     args = load_query(MatchQuerySchema())
-    user = current_user()
-    worker = worker_or_404(external_id)
-    if not permissions.can_view_matches_for_worker(user, worker):
-        related = user["role"] == "employer" and related_to_employer(user.get("employer_id"), worker["id"])
-        if permissions.can_view_worker(user, worker, related_to_employer=related):
-            raise ApiError(403, "只有求职者本人和工作人员可以查看推荐岗位。")
-        raise ApiError(404, "找不到该求职者。")
+    worker = worker_actions.for_matching(get_db(), current_user(), external_id=external_id)
     return _matches_response(jobs_for_worker(get_db(), worker["id"], args["k"]))
 
 

@@ -35,8 +35,14 @@ def test_scoped_staff_see_only_their_counties(call, world, db, api_client):
     headers = {"Authorization": f"Bearer {create_token(db, user_id)[1]}"}
     body = api_client.get("/api/v1/workers", headers=headers).get_json()
     assert [w["external_id"] for w in body["data"]] == ["W-C"] and body["meta"]["total"] == 1
-    assert api_client.get("/api/v1/workers/W-A", headers=headers).status_code == 404
-    assert api_client.get("/api/v1/workers/W-C", headers=headers).status_code == 200
+    assert api_client.get("/api/v1/workers/W-C", headers=headers).get_json()["data"]["name"] == "王五"
+    # A of another county, seeking: what staff who do not cover her see on every door (skills, no identity)
+    other = api_client.get("/api/v1/workers/W-A", headers=headers).get_json()["data"]
+    assert other["name"] == "张*" and other["phone"] == "138****5678" and other["visibility"] == "masked"
+    assert not {"id_masked", "birth_year", "gender", "hukou_county"} & set(other)
+    # B of another county, no longer seeking: not there at all
+    assert api_client.get("/api/v1/workers/W-B", headers=headers).status_code == 404
+    assert api_client.get("/api/v1/workers/W-A?reveal=id_number", headers=headers).status_code == 403
 
 
 def test_views_of_one_worker_by_role(call, world):
@@ -113,4 +119,25 @@ def test_update_is_partial_and_keeps_the_id_number(call, world):
     response = call("staff", "PATCH", "/api/v1/workers/W-C", json={"external_id": "W-Z"})
     assert response.status_code == 422 and response.get_json()["error"]["field"] == "external_id"
     assert call("staff", "PATCH", "/api/v1/workers/W-NOPE", json={"name": "x"}).status_code == 404
-    assert call("worker_a", "PATCH", "/api/v1/workers/W-A", json={"name": "x"}).status_code == 403
+
+
+def test_a_worker_edits_their_own_profile_fields_only(call, world):
+    """The worker's own profile edit has the same rule on every door: contact, skills and wishes yes;
+    帮扶身份 and the ID number are the staff's; another worker's record does not exist for them."""
+    changed = data(call("worker_a", "PATCH", "/api/v1/workers/W-A", json={"phone": "13811112222"}))
+    assert changed["phone"] == "13811112222" and "id_masked" not in changed
+    response = call("worker_a", "PATCH", "/api/v1/workers/W-A", json={"assistance_status": "低保对象"})
+    assert response.status_code == 403 and response.get_json()["error"]["field"] == "assistance_status"
+    assert call("worker_a", "PATCH", "/api/v1/workers/W-C", json={"phone": "13811112222"}).status_code == 404
+    assert call("employer_x", "PATCH", "/api/v1/workers/W-A", json={"phone": "13811112222"}).status_code == 403
+    assert data(call("staff", "GET", "/api/v1/workers/W-A"))["assistance_status"] == "脱贫享受政策人口"
+
+
+def test_staff_open_a_worker_account(call, world, api_client):
+    short = call("staff", "POST", "/api/v1/workers/W-C/account", json={"username": "ww", "password": "short"})
+    assert short.status_code == 422 and short.get_json()["error"]["field"] == "password"
+    created = data(call("staff", "POST", "/api/v1/workers/W-C/account", json={"password": "wangwu-2026"}), 201)
+    assert created == {"user_id": created["user_id"], "username": "13700001111", "worker_external_id": "W-C"}
+    again = call("staff", "POST", "/api/v1/workers/W-C/account", json={"password": "wangwu-2026"})
+    assert again.status_code == 409 and again.get_json()["error"]["field"] == "username"
+    assert call("employer_x", "POST", "/api/v1/workers/W-A/account", json={"password": "x" * 9}).status_code == 403
