@@ -141,3 +141,34 @@ def test_staff_open_a_worker_account(call, world, api_client):
     again = call("staff", "POST", "/api/v1/workers/W-C/account", json={"password": "wangwu-2026"})
     assert again.status_code == 409 and again.get_json()["error"]["field"] == "username"
     assert call("employer_x", "POST", "/api/v1/workers/W-A/account", json={"password": "x" * 9}).status_code == 403
+
+
+def test_finding_6_an_employer_reads_through_the_api_what_the_pages_show(rulebook, app, db):
+    """Issue 8, finding 6: an employer's GET /api/v1/workers/<id> is ``actions.workers.view`` — for a worker
+    who has not applied or been recommended to them no ID fragment, birth year, gender, name or phone; for
+    one who has, contact details but still no ID fragment."""
+    from app.api.schemas import WorkerSchema
+    from models.actions import workers as worker_actions
+    from tests.rulebook_world import ID_A, ID_B, ID_C, WORKERS
+
+    client = app.test_client()
+
+    def get(key, external_id):
+        response = client.get(f"/api/v1/workers/{external_id}",
+                              headers={"Authorization": f"Bearer {rulebook.tokens[key]}"})
+        return response.status_code, response.get_json().get("data"), response.get_data(as_text=True)
+
+    for key, worker, level in [("employer", "C", "masked"), ("employer", "B", "masked"),
+                               ("other_employer", "C", "contact"), ("employer", "A", "contact"),
+                               ("other_employer", "A", "contact")]:
+        status, shown, text = get(key, WORKERS[worker]["external_id"])
+        assert status == 200 and shown["visibility"] == level, (key, worker)
+        expected = worker_actions.view(db, rulebook.user(db, key), rulebook.workers[worker])
+        assert shown == WorkerSchema().dump(expected)
+        number = {"A": ID_A, "B": ID_B, "C": ID_C}[worker]
+        assert "id_masked" not in shown and number[:6] not in text and number[-4:] not in text
+        if level == "masked":
+            assert not {"birth_year", "gender", "hukou_county"} & set(shown)
+            assert WORKERS[worker]["name"] not in text and WORKERS[worker]["phone"] not in text
+    # D stopped seeking and never applied to them: not there at all
+    assert get("employer", "W-D")[0] == 404
