@@ -38,6 +38,7 @@ from matching.service import candidates_for_job, jobs_for_worker
 from models import access
 from models.actions import applications as application_actions
 from models.actions import imports as import_actions
+from models.actions import matches as match_actions
 from models.actions import postings as posting_actions
 from models.actions import workers as worker_actions
 from models.errors import ActionError
@@ -287,11 +288,12 @@ def _render_detail(db, worker_id: int, *, revealed: str | None = None, account_f
                    consent_for: int | None = None, general: list[str] | None = None):
     file = worker_actions.dossier(db, current_user, worker_id)
     worker = file["worker"]
+    applications, _total = application_actions.list_for(db, current_user, worker_id=worker_id)
     if account_form is None:
         account_form = AccountForm(data={"username": worker.get("phone") or ""}, formdata=None)
-    consentable = {a["id"] for a in file["applications"]
+    consentable = {a["id"] for a in applications
                    if a["status"] == "推荐待确认" and access.can_record_consent(current_user, a)}
-    return render_template("staff/worker_detail.html", worker=worker, applications=file["applications"],
+    return render_template("staff/worker_detail.html", worker=worker, applications=applications,
                            placements=file["placements"], account=file["account"], account_form=account_form,
                            revealed=revealed, new_account=new_account, button=ButtonForm(formdata=None),
                            consentable=consentable, consent_form=consent_form or ConsentForm(formdata=None),
@@ -362,7 +364,7 @@ def record_consent(application_id: int):
 @staff_only
 def worker_matches(worker_id: int):
     db = get_db()
-    worker = worker_actions.for_matching(db, current_user, worker_id)
+    worker = match_actions.worker(db, current_user, worker_id)
     matches = jobs_for_worker(db, worker_id, k=20, exclude_job_ids=left_job_ids(db, worker_id))
     return render_template("staff/worker_matches.html", worker=worker, matches=matches,
                            done=applied_job_ids(db, worker_id), form=RecommendForm(formdata=None))
@@ -410,7 +412,7 @@ def jobs():
 @staff_only
 def job_candidates(job_id: int):
     db = get_db()
-    job = posting_actions.for_candidates(db, current_user, job_id)
+    job = match_actions.job(db, current_user, job_id)
     found = candidates_for_job(db, job_id, k=20) if job["status"] == "open" else []
     scores = {m.worker_id: m for m in found}
     rows = worker_actions.candidates(db, current_user, job, [m.worker_id for m in found])

@@ -428,22 +428,3 @@ def can_view_batch(user: Any, batch: dict) -> bool:
     admins."""
     return is_admin(user) or (is_staff(user) and batch.get("user_id") is not None
                               and batch.get("user_id") == user_id(user))
-
-
-# --- postings as a list -----------------------------------------------------------------------------------
-
-def visible_jobs_sql(user: Any, j: str = "j") -> tuple[str, list]:
-    """WHERE fragment (and parameters) for the postings :func:`can_view_job` lets ``user`` see, on the
-    postings alias ``j``: open ones for every signed-in user, plus closed or filled ones of their own
-    employer or (staff) in their cities."""
-    if role(user) is None:
-        return "1 = 0", []
-    clauses, params = [f"{j}.status = 'open'"], []
-    if own_employer_id(user) is not None:
-        clauses.append(f"{j}.employer_id = ?")
-        params.append(own_employer_id(user))
-    if is_staff(user):
-        where, more = Scope.of(user).jobs_sql(j)
-        clauses.append(where)
-        params += more
-    return f"({' OR '.join(clauses)})", params

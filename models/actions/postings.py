@@ -1,14 +1,12 @@
-"""Actions on postings (岗位): the scoped reads every door shares — which postings an actor may list and
-open, and whose ranked candidates they may ask for.
+"""Actions on postings (岗位): the scoped reads — one posting, a list of postings — that the staff pages
+share with every other door. (Creating, editing, closing and reopening a posting are actions of this module
+too, written with the employer pages.)
 
-- **List and open** (:func:`list_for`, :func:`get`): open postings for every signed-in user; closed or
-  filled ones for their employer and for staff covering the posting's city (``models.access.can_view_job``,
-  and its SQL twin ``visible_jobs_sql`` so lists are filtered in the database).
-- **Candidates** (:func:`for_candidates`): the posting's employer, and staff who may see the posting; each
-  candidate is then shown as ``models.actions.workers.view`` allows (so a city's staff see a worker they do
-  not cover masked).
+- **Who sees a posting** (``models.access.can_view_job``): an open posting, every signed-in user; a closed or
+  filled one, its employer and staff covering its city. Lists apply the same rule in the database
+  (:func:`visible_sql`), so a page of results is a page of what the actor may see.
 
-A posting the actor may not see is ``not_found``, like one that does not exist.
+A posting the actor may not see is ``not_found``.
 """
 from __future__ import annotations
 
@@ -16,34 +14,46 @@ from typing import Any
 
 from models import access
 from models.errors import forbidden, invalid, not_found
-from models.hiring.jobs import get_job, list_jobs
+from models.hiring import jobs as store
 from models.vocabulary import JOB_STATUSES
 
-NOT_FOUND = "找不到该岗位。"
+# --- reads ------------------------------------------------------------------------------------------------
 
-
-def list_for(db, actor: Any, *, q: str | None = None, city: str | None = None, status: str | None = None,
-             employer_id: int | None = None, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
-    """The postings the actor may see matching the filters, newest first: (rows of this page, total)."""
+def visible_sql(actor: Any, j: str = "j") -> tuple[str, list]:
+    """WHERE fragment (posting alias ``j``) for the postings ``actor`` may see: open ones, plus the closed
+    ones of their own employer (employers) or in their cities (staff)."""
     if access.role(actor) is None:
         raise forbidden("请先登录。")
-    if status and status not in JOB_STATUSES:
-        raise invalid(f"状态只能是：{'、'.join(JOB_STATUSES)}。", "status")
-    return list_jobs(db, q=q or None, city=city or None, status=status or None, employer_id=employer_id,
-                     limit=limit, offset=offset, scope=access.visible_jobs_sql(actor, "j"))
+    employer_id = access.own_employer_id(actor)
+    if employer_id is not None:
+        return f"({j}.status = 'open' OR {j}.employer_id = ?)", [employer_id]
+    if access.is_staff(actor):
+        where, params = access.Scope.of(actor).jobs_sql(j)
+        return f"({j}.status = 'open' OR {where})", params
+    return f"{j}.status = 'open'", []
+
+
+def _visible(actor: Any, job: dict | None) -> dict:
+    if job is None or not access.can_view_job(actor, job):
+        raise not_found("找不到该岗位，或它已停止招聘。", "job_id")
+    return job
 
 
 def get(db, actor: Any, job_id: int) -> dict:
-    """One posting the actor may see."""
-    job = get_job(db, job_id)
-    if job is None or not access.can_view_job(actor, job):
-        raise not_found(NOT_FOUND, "job_id")
-    return job
+    """One posting the actor may see (``not_found`` otherwise)."""
+    return _visible(actor, store.get_job(db, job_id))
 
 
-def for_candidates(db, actor: Any, job_id: int) -> dict:
-    """The posting whose ranked candidates the actor asks for (its employer, staff who may see it)."""
-    job = get(db, actor, job_id)
-    if not access.can_view_candidates(actor, job):
-        raise forbidden("只有发布该岗位的单位和工作人员可以查看候选人。", "job_id")
-    return job
+def get_by_external_id(db, actor: Any, external_id: str) -> dict:
+    """The posting with this 编号, if the actor may see it."""
+    return _visible(actor, store.get_job_by_external_id(db, external_id))
+
+
+def list_for(db, actor: Any, *, status: str | None = None, city: str | None = None, q: str | None = None,
+             employer_id: int | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """The postings ``actor`` may see, newest first, filtered in the database: (rows of this page, total).
+    ``employer_id`` narrows to one employer's postings (an employer's own list)."""
+    if status is not None and status not in JOB_STATUSES:
+        raise invalid(f"岗位状态只能是：{'、'.join(JOB_STATUSES)}。", "status")
+    return store.list_jobs(db, status=status, city=city, q=q, employer_id=employer_id, limit=limit,
+                           offset=offset, where=visible_sql(actor))

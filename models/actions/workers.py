@@ -27,7 +27,6 @@ from __future__ import annotations
 from typing import Any
 
 from models import access
-from models.actions import applications as application_actions
 from models.errors import ActionError, conflict, forbidden, invalid, not_found
 from models.hiring import applications as application_store
 from models.intake.records import clean_worker
@@ -157,22 +156,20 @@ def list_for(db, actor: Any, *, q: str | None = None, county: str | None = None,
     if status and status not in ASSISTANCE_STATUSES:
         raise invalid(f"帮扶身份只能是：{'、'.join(ASSISTANCE_STATUSES)}。", "status")
     rows, total = list_workers(db, q=q or None, county=county or None, status=status or None, seeking=seeking,
-                               limit=limit, offset=offset, scope=access.Scope.of(actor).workers_sql("workers"))
+                               limit=limit, offset=offset, where=access.Scope.of(actor).workers_sql("workers"))
     return [access.present_worker(r, access.FULL) for r in rows], total
 
 
 def dossier(db, actor: Any, worker_id: int) -> dict:
-    """A worker's file on the staff pages: ``worker`` (:func:`view`, with its ``visibility``),
-    ``applications`` (those the actor may see), and for staff covering the worker ``placements`` and
-    ``account`` (the worker's sign-in, without its password hash)."""
+    """A worker's file on the staff pages: ``worker`` (:func:`view`, with its ``visibility``) and, for staff
+    covering the worker, ``placements`` and ``account`` (the worker's sign-in, without its password hash).
+    (The applications on the file are ``models.actions.applications.list_for``, scoped there.)"""
     if not access.is_staff(actor):
         raise forbidden("只有工作人员可以查看求职者档案。")
     shown = view(db, actor, worker_id)
     covered = shown["visibility"] == access.FULL
-    applications, _total = application_actions.list_for(db, actor, worker_id=worker_id)
     account = users.user_for_worker(db, worker_id) if covered else None
-    return {"worker": shown, "applications": applications,
-            "placements": placements_for_worker(db, worker_id) if covered else [],
+    return {"worker": shown, "placements": placements_for_worker(db, worker_id) if covered else [],
             "account": {"username": account["username"], "active": bool(account["active"])} if account else None}
 
 
@@ -182,14 +179,6 @@ def for_edit(db, actor: Any, worker_id: int | None = None, *, external_id: str |
     worker = _find(db, worker_id, external_id)
     if worker is None or not (access.is_own_worker(actor, worker) or access.can_edit_worker(actor, worker)):
         raise _refusal(db, actor, worker, "只有负责该求职者户籍区县的工作人员可以修改其信息。")
-    return worker
-
-
-def for_matching(db, actor: Any, worker_id: int | None = None, *, external_id: str | None = None) -> dict:
-    """The stored worker whose ranked jobs the actor asks for: the worker themself, staff covering them."""
-    worker = _find(db, worker_id, external_id)
-    if worker is None or not access.can_view_matches_for_worker(actor, worker):
-        raise _refusal(db, actor, worker, "只有求职者本人和负责的工作人员可以查看为其推荐的岗位。")
     return worker
 
 

@@ -162,15 +162,16 @@ def _looks_like_id(q: str) -> bool:
 
 def list_workers(db: sqlite_utils.Database, *, q: str | None = None, county: str | None = None,
                  status: str | None = None, seeking: bool | None = None, limit: int = 50,
-                 offset: int = 0, scope: tuple[str, list] | None = None) -> tuple[list[dict], int]:
+                 offset: int = 0, where: tuple[str, list] | None = None) -> tuple[list[dict], int]:
     """Search workers; returns (rows of this page, total matching).
 
     ``q`` matches a name or 编号 fragment, the masked ID (``500242``, ``0030``), an exact phone number, or
     a full ID number (through its keyed hash). ``county`` matches the canonical county name, its code or
-    the start of its name (``酉阳``); ``status`` is the assistance status (帮扶身份). ``scope`` is a WHERE
-    fragment on the table ``workers`` and its parameters (``models.access.Scope.workers_sql("workers")``).
+    the start of its name (``酉阳``); ``status`` is the assistance status (帮扶身份). ``where`` is one more
+    WHERE fragment and its parameters on the table ``workers``: who may see which workers
+    (``models.actions.workers.list_for``).
     """
-    where, params = ([scope[0]], list(scope[1])) if scope else ([], [])
+    clauses, params = ([f"({where[0]})"], list(where[1])) if where else ([], [])
     if q and q.strip():
         q = q.strip()
         like = f"%{q}%"
@@ -179,18 +180,18 @@ def list_workers(db: sqlite_utils.Database, *, q: str | None = None, county: str
         if _looks_like_id(q):
             clause += " OR id_hash = ?"
             params.append(pii.id_hash(q))
-        where.append(f"({clause})")
+        clauses.append(f"({clause})")
     if county and county.strip():
         county = county.strip()
-        where.append("(hukou_county = ? OR hukou_county_code = ? OR hukou_county LIKE ?)")
+        clauses.append("(hukou_county = ? OR hukou_county_code = ? OR hukou_county LIKE ?)")
         params += [county, county, f"{county}%"]
     if status:
-        where.append("assistance_status = ?")
+        clauses.append("assistance_status = ?")
         params.append(status)
     if seeking is not None:
-        where.append("seeking = ?")
+        clauses.append("seeking = ?")
         params.append(1 if seeking else 0)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    clause = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     conn = _conn(db)
     total = conn.execute(f"SELECT COUNT(*) FROM workers{clause}", params).fetchone()[0]
     rows = conn.execute(f"{_SELECT}{clause} ORDER BY id LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models import access
-from models.actions import ActionError, postings
+from models.actions import ActionError, matches, postings
 from models.actions import workers as actions
 from models.people.users import UserError, create_user, get_user
 from models.people.workers import get_worker, stored_id_number
@@ -214,17 +214,17 @@ def test_postings_each_actor_may_see(rulebook, store, key, expected):
 def test_candidates_are_shown_at_each_workers_visibility(rulebook, store):
     ids = [rulebook.workers[k] for k in ("A", "B", "C")]
     city = actor(rulebook, store, "city_staff")
-    x1 = postings.for_candidates(store, city, rulebook.jobs["X1"])
+    x1 = matches.job(store, city, rulebook.jobs["X1"])
     rows = {r["external_id"]: r for r in actions.candidates(store, city, x1, ids)}
     assert {k: r["visibility"] for k, r in rows.items()} == {"W-A": "contact", "W-B": "masked", "W-C": "masked"}
     assert rows["W-A"]["applied"] and not rows["W-C"]["applied"]
     assert all(r["may_recommend"] for r in rows.values())          # a 青岛 posting: the city staff's
     county = actor(rulebook, store, "county_staff")
-    y1 = postings.for_candidates(store, county, rulebook.jobs["Y1"])
+    y1 = matches.job(store, county, rulebook.jobs["Y1"])
     rows = {r["external_id"]: r for r in actions.candidates(store, county, y1, ids)}
     assert rows["W-A"]["visibility"] == "full" and rows["W-B"]["visibility"] == "masked"
     assert rows["W-A"]["may_recommend"] and not rows["W-B"]["may_recommend"]
-    refused(lambda: postings.for_candidates(store, actor(rulebook, store, "other_employer"), rulebook.jobs["X1"]),
+    refused(lambda: matches.job(store, actor(rulebook, store, "other_employer"), rulebook.jobs["X1"]),
             "forbidden")
 
 
