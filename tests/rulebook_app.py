@@ -1,6 +1,7 @@
-"""One Flask app per test module on the rulebook world (``tests/rulebook_world.py``), for modules that send
-hundreds of requests (the authorisation matrices): the app is built once per module, and before each test the
-world's SQLite file is copied back (a file copy: no app, no world and no password hash is rebuilt per test).
+"""One Flask app per test module on the rulebook world (``tests/rulebook_world.py``) or a world of the module's
+own, for modules that send hundreds of requests (the authorisation matrices): the app and the world are built
+once per module, and before each test the world's SQLite file is copied back (a file copy: no app, no world
+and no password hash is rebuilt per test).
 
 Usage in a test module::
 
@@ -51,8 +52,9 @@ class Site:
         return client
 
 
-def site_fixture(prepare: Callable | None = None, **config) -> Callable:
-    """A module-scoped fixture giving a :class:`Site` on a copy of the rulebook world."""
+def site_fixture(prepare: Callable | None = None, *, build: Callable | None = None, **config) -> Callable:
+    """A module-scoped fixture giving a :class:`Site` on a copy of the rulebook world — or, with ``build``, on
+    the world ``build(db)`` writes into an empty store and returns (another module's own world)."""
 
     @pytest.fixture(scope="module")
     def site(rulebook_template, tmp_path_factory):
@@ -61,18 +63,21 @@ def site_fixture(prepare: Callable | None = None, **config) -> Callable:
         from tests.rulebook_world import copy_store
 
         source, world = rulebook_template
-        world = copy.deepcopy(world)
         folder = tmp_path_factory.mktemp("site")
         template = tmp_path_factory.mktemp("site-template") / "tongbang.db"
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("TONGBANG_DATA_DIR", str(folder))
-            shutil.copyfile(source / "keys.json", folder / "keys.json")
-            copy_store(source / "tongbang.db", folder / "tongbang.db")
+            if build is None:
+                world = copy.deepcopy(world)
+                shutil.copyfile(source / "keys.json", folder / "keys.json")
+                copy_store(source / "tongbang.db", folder / "tongbang.db")
+            db = connect(folder / "tongbang.db")
+            if build is not None:
+                world = build(db)
             if prepare is not None:
-                db = connect(folder / "tongbang.db")
                 prepare(db, world)
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                db.conn.close()
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.conn.close()
             shutil.copyfile(folder / "tongbang.db", template)
             app = create_app({"TESTING": True, "START_SCHEDULER": False, "RATELIMIT_ENABLED": False,
                               "API_AUTH_FAILURES_PER_MINUTE": 100_000, **config})
