@@ -380,3 +380,4 @@ class MeSchema(Schema):
     display_name = fields.String(allow_none=True)
     worker_external_id = fields.String(allow_none=True)
     employer_name = fields.String(allow_none=True)
+

@@ -14,6 +14,7 @@ A staff member who does not cover a seeking worker sees them masked, as an emplo
 """
 from __future__ import annotations
 
+from io import BytesIO
 from types import SimpleNamespace
 
 import pytest
@@ -46,6 +47,18 @@ def _apply_body(role: str) -> dict:
     if role in STAFF:
         return {"job_external_id": "J-Y1", "worker_external_id": "W-C"}
     return {"job_external_id": "J-Y1"}
+
+
+LEDGER = ('{"external_id": "L1", "name": "赵六", "hukou_province": "重庆市", "hukou_county": "酉阳"}\n'
+          '{"external_id": "L2"}\n')
+
+
+class Form(dict):
+    """A multipart/form-data body (a file as ``(stream, filename)``) instead of JSON."""
+
+
+def _ledger_upload(role: str) -> Form:
+    return Form(kind="workers", file=(BytesIO(LEDGER.encode()), "台账.jsonl"))
 
 
 def _placement_body(role: str) -> dict:
@@ -110,6 +123,10 @@ MATRIX = [
      {"worker_a": 404, "employer_x": 404, "staff_cq": 404, "staff_qd": 404}),
     ("placements.create", "POST", "/api/v1/placements", _placement_body,
      {**NOT_STAFF, "staff": 201, "staff_cq": 403, "staff_qd": 403, "admin": 201}),
+    ("imports.create", "POST", "/api/v1/imports", _ledger_upload, NOT_STAFF),
+    ("imports.list", "GET", "/api/v1/imports", None, NOT_STAFF),
+    ("imports.get staff's", "GET", lambda w: f"/api/v1/imports/{w.batch}", None,
+     {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
     ("tokens.revoke B's", "DELETE", lambda w: f"/api/v1/tokens/{w.token_ids['worker_b']}", None,
      {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404, "staff_cq": 404, "staff_qd": 404}),
 ]
@@ -133,7 +150,8 @@ def test_matrix_covers_every_api_route(site):
     endpoints_in_matrix = set()
     adapter = site.app.url_map.bind("localhost")
 
-    fake_world = SimpleNamespace(applications={"A-JX1": 1}, placements={"B-Y": 1}, token_ids={"worker_b": 1})
+    fake_world = SimpleNamespace(applications={"A-JX1": 1}, placements={"B-Y": 1}, token_ids={"worker_b": 1},
+                                 batch=1)
     for _name, method, url, _body, _table in MATRIX:
         path = (url(fake_world) if callable(url) else url).split("?")[0]
         endpoint, _args = adapter.match(path, method=method)
@@ -142,13 +160,21 @@ def test_matrix_covers_every_api_route(site):
     assert not missing, f"endpoints not in the authorisation matrix: {sorted(missing)}"
 
 
-def _token_ids(db, world) -> None:
+def _extras(db, world) -> None:
+    """Each user's first token id, and an import batch run by the (all-county) staff account."""
+    from models.actions.imports import import_ledger
+    from models.people.users import get_user
+    from models.store.config import data_dir
+
     world.token_ids = {r: db.execute("SELECT id FROM api_tokens WHERE user_id = ? ORDER BY id LIMIT 1",
                                      (uid,)).fetchone()[0] for r, uid in world.users.items()}
+    ledger = data_dir() / "ledger.jsonl"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    world.batch = import_ledger(db, get_user(db, world.users["staff"]), "workers", ledger).batch_id
 
 
 #: One app and one world for the module; each case runs on a fresh copy of the world's SQLite file.
-site = site_fixture(_token_ids, build=build_world)
+site = site_fixture(_extras, build=build_world)
 
 
 @pytest.mark.parametrize("entry,role", CASES)
@@ -157,7 +183,9 @@ def test_authz_matrix(entry, role, site, fake_matching):
     site.reset()
     world = site.world
     path = url(world) if callable(url) else url
-    kwargs = {"json": body(role)} if body else {}
+    payload = body(role) if body else None
+    kwargs = {} if payload is None else {"data": payload, "content_type": "multipart/form-data"} \
+        if isinstance(payload, Form) else {"json": payload}
     headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
     response = site.app.test_client().open(path, method=method, headers=headers, **kwargs)
     want = expected_status(entry, role)
