@@ -39,14 +39,13 @@ from models import access
 from models.actions import applications as application_actions
 from models.actions import imports as import_actions
 from models.actions import matches as match_actions
+from models.actions import placements as placement_actions
 from models.actions import postings as posting_actions
 from models.actions import workers as worker_actions
 from models.errors import ActionError
 from models.hiring.applications import applied_job_ids
 from models.intake.records import WORKER_FIELDS
-from models.placement.follow_ups import due_queue
 from models.placement.placements import left_job_ids
-from models.store.clock import today as clock_today
 from models.vocabulary import (
     ASSISTANCE_STATUSES,
     EDUCATION_LEVELS,
@@ -212,7 +211,7 @@ def home():
     _rows, open_jobs = posting_actions.list_for(db, current_user, status="open", limit=0)
     pending, pending_count = application_actions.list_for(db, current_user, status="待处理", limit=10)
     waiting, waiting_count = application_actions.list_for(db, current_user, status="推荐待确认", limit=10)
-    due = sum(1 for item in due_queue(db, clock_today(), access.Scope.of(current_user), with_risk=False)
+    due = sum(1 for item in placement_actions.queue(db, current_user, with_risk=False)
               if item.bucket in ("overdue", "today"))
     return render_template("staff/home.html", seeking=seeking, open_jobs=open_jobs, pending=pending,
                            pending_count=pending_count, waiting=waiting, waiting_count=waiting_count, due=due,
@@ -289,12 +288,13 @@ def _render_detail(db, worker_id: int, *, revealed: str | None = None, account_f
     file = worker_actions.dossier(db, current_user, worker_id)
     worker = file["worker"]
     applications, _total = application_actions.list_for(db, current_user, worker_id=worker_id)
+    placements, _total = placement_actions.list_for(db, current_user, worker_id=worker_id)
     if account_form is None:
         account_form = AccountForm(data={"username": worker.get("phone") or ""}, formdata=None)
     consentable = {a["id"] for a in applications
                    if a["status"] == "推荐待确认" and access.can_record_consent(current_user, a)}
     return render_template("staff/worker_detail.html", worker=worker, applications=applications,
-                           placements=file["placements"], account=file["account"], account_form=account_form,
+                           placements=placements, account=file["account"], account_form=account_form,
                            revealed=revealed, new_account=new_account, button=ButtonForm(formdata=None),
                            consentable=consentable, consent_form=consent_form or ConsentForm(formdata=None),
                            consent_for=consent_for, general=general or [])

@@ -44,7 +44,6 @@ from models.people.workers import (
     stored_id_number,
     upsert_worker,
 )
-from models.placement.placements import placements_for_worker
 from models.store.clock import today
 from models.store.db import audit, transaction
 from models.vocabulary import ASSISTANCE_STATUSES
@@ -162,14 +161,14 @@ def list_for(db, actor: Any, *, q: str | None = None, county: str | None = None,
 
 def dossier(db, actor: Any, worker_id: int) -> dict:
     """A worker's file on the staff pages: ``worker`` (:func:`view`, with its ``visibility``) and, for staff
-    covering the worker, ``placements`` and ``account`` (the worker's sign-in, without its password hash).
-    (The applications on the file are ``models.actions.applications.list_for``, scoped there.)"""
+    covering the worker, ``account`` (the worker's sign-in, without its password hash). (The applications and
+    placements on the file are ``models.actions.applications.list_for`` and ``placements.list_for``, scoped
+    there.)"""
     if not access.is_staff(actor):
         raise forbidden("只有工作人员可以查看求职者档案。")
     shown = view(db, actor, worker_id)
-    covered = shown["visibility"] == access.FULL
-    account = users.user_for_worker(db, worker_id) if covered else None
-    return {"worker": shown, "placements": placements_for_worker(db, worker_id) if covered else [],
+    account = users.user_for_worker(db, worker_id) if shown["visibility"] == access.FULL else None
+    return {"worker": shown,
             "account": {"username": account["username"], "active": bool(account["active"])} if account else None}
 
 

@@ -508,8 +508,6 @@ def import_file(db: sqlite_utils.Database, kind: str, path: str | Path, *, scope
         raise LedgerError(f"未知的导入类型“{kind}”：只能是 workers 或 jobs。")
     path = Path(path)
     rows, ignored, sha = read_ledger(kind, path)
-    if not rows:
-        raise LedgerError("文件里没有数据行（只有表头，或是空的）。")
     now = utcnow()
     with transaction(db) as conn:
         batch_id = conn.execute(

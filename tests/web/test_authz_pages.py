@@ -134,7 +134,7 @@ CASES = [
     case("followups.record", "POST", lambda w: f"/staff/followups/{w.placements['D-X1']}", {"city_staff", "admin"},
          {"county_staff"}),
     case("followups.quick", "POST", lambda w: f"/staff/followups/{w.placements['C-out']}/quick",
-         {"county_staff", "admin"}, {"city_staff"}),
+         {"county_staff", "admin"}, {"city_staff"}, data=lambda w: {"channel": "电话", "still_employed": "1"}),
     case("followups.end", "POST", lambda w: f"/staff/followups/{w.placements['D-X1']}/end", {"city_staff", "admin"},
          {"county_staff"}),
     case("followups.new_placement", "GET", "/staff/followups/new", STAFF),
