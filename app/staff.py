@@ -196,9 +196,21 @@ def _pager(page: int, total: int) -> dict:
             "next": url_for(request.endpoint, page=page + 1, **args) if page < pages else None}
 
 
-def _window(form: QueryForm) -> tuple[int, int, int]:
+def _query(form_class: type[QueryForm]) -> tuple[QueryForm, int, int]:
+    """A list's filters from the query string: (the form, the page number, the offset of its first row)."""
+    form = form_class(request.args)
+    form.validate()
     page = form.page_number()
-    return page, PER_PAGE, (page - 1) * PER_PAGE
+    return form, page, (page - 1) * PER_PAGE
+
+
+def _listed(form: QueryForm, action, **filters) -> tuple[list[dict], int]:
+    """One page of a list action's rows; a filter the action refuses is shown next to its field (no rows)."""
+    try:
+        return action(get_db(), current_user, limit=PER_PAGE, **filters)
+    except ActionError as exc:
+        show_error(form, exc)
+        return [], 0
 
 
 # --- 工作台 ------------------------------------------------------------------------------------------------
@@ -224,14 +236,10 @@ def home():
 @bp.get("/workers")
 @staff_only
 def workers():
-    form = WorkerFilterForm(request.args)
-    form.validate()
-    page, limit, offset = _window(form)
-    rows, total = worker_actions.list_for(get_db(), current_user, q=form.q.data, county=form.county.data,
-                                          status=form.status.data if form.status.data in ASSISTANCE_STATUSES
-                                          else None,
-                                          seeking={"1": True, "0": False}.get(form.seeking.data),
-                                          limit=limit, offset=offset)
+    form, page, offset = _query(WorkerFilterForm)
+    rows, total = _listed(form, worker_actions.list_for, q=form.q.data, county=form.county.data,
+                          status=form.status.data, seeking={"1": True, "0": False}.get(form.seeking.data),
+                          offset=offset)
     return render_template("staff/workers.html", rows=rows, pager=_pager(page, total), form=form,
                            counties=worker_actions.counties_text(current_user))
 
@@ -399,12 +407,9 @@ def recommend(worker_id: int):
 @bp.get("/jobs")
 @staff_only
 def jobs():
-    form = JobFilterForm(request.args)
-    form.validate()
-    page, limit, offset = _window(form)
-    status = form.status.data if form.status.data in JOB_STATUSES else None
-    rows, total = posting_actions.list_for(get_db(), current_user, q=form.q.data, city=form.city.data,
-                                           status=status, limit=limit, offset=offset)
+    form, page, offset = _query(JobFilterForm)
+    rows, total = _listed(form, posting_actions.list_for, q=form.q.data, city=form.city.data,
+                          status=form.status.data or None, offset=offset)
     return render_template("staff/jobs.html", rows=rows, pager=_pager(page, total), form=form)
 
 

@@ -510,3 +510,10 @@ def test_city_staff_see_candidates_they_do_not_cover_masked(doors, encoder):
     assert "冉大山" in html and ID_A[:6] not in html and f"/staff/workers/{world.workers['A']}\"" not in html
     html = doors.page("county_staff").get(f"/staff/jobs/{world.jobs['X1']}/candidates").text
     assert f"/staff/workers/{world.workers['A']}\"" in html and ID_A[:6] + "********" in html
+
+
+def test_a_filter_the_registry_refuses_is_shown_next_to_it(doors):
+    html = doors.page("county_staff").get("/staff/workers?status=贫困户").text
+    assert "帮扶身份只能是" in _field_block(html, "status") and "冉大山" not in html
+    html = doors.page("county_staff").get("/staff/jobs?status=deleted").text
+    assert "岗位状态只能是" in _field_block(html, "status") and "电焊工" not in html
