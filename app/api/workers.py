@@ -6,8 +6,8 @@ registering and editing a worker, and opening a worker's account — each throug
   its masked fragments), ``county``, ``status``, ``seeking``; paged.
 - ``GET /workers/<external_id>``: :func:`models.actions.workers.view` — what the pages show the caller;
   ``?reveal=id_number`` adds the full resident ID for staff covering the worker (audit-logged).
-- ``POST /workers``, ``PATCH /workers/<external_id>``: register, or change some fields (staff covering the
-  worker before and after the change; the worker themself for their own profile fields).
+- ``POST /workers``, ``PATCH /workers/<external_id>`` staff/admin: register, or change some fields (staff
+  covering the worker before and after the change), as the staff worker form does.
 - ``POST /workers/<external_id>/account``: open the worker's sign-in (staff covering the worker).
 """
 from __future__ import annotations
@@ -86,10 +86,11 @@ def workers_create():
 
 
 @bp.patch("/workers/<external_id>")
-@doc("修改求职者", tags=("workers",), body=WorkerInSchema(partial=True), response=WorkerSchema,
+@roles_required("staff", "admin")
+@doc("修改求职者（工作人员）", tags=("workers",), body=WorkerInSchema(partial=True), response=WorkerSchema,
      errors=(403, 404, 409, 422),
      description="只需提交要修改的字段；编号不可修改，身份证号留空则不变。工作人员只能修改、也只能改到自己负责的"
-                 "户籍区县；求职者本人可以修改自己的联系方式、技能和意向。")
+                 "户籍区县的求职者。")
 def workers_update(external_id: str):
     """Partial update: the stored record merged with the body, validated again as a whole."""
     payload = load_body(WorkerInSchema(partial=True))
