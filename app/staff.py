@@ -1,197 +1,112 @@
-"""Staff pages (就业帮扶直通车 工作人员): the workbench, the worker registry (search, create, edit, the
-audited ID reveal, worker accounts), matches and recommendations, the job registry with ranked
-candidates, and ledger import from the browser.
+"""Staff pages (就业帮扶直通车 工作人员): the workbench, the worker registry (search, register, edit, the
+audited ID reveal, worker accounts, phone consent to a recommendation), matches and recommendations, the job
+registry with ranked candidates, and ledger import from the browser.
 
-Staff/admin only (``role_required``). A staff member with a scope (``scope_counties`` /
-``scope_cities``) sees and edits only the workers and postings it covers
-(``models.access.staff_covers_worker`` / ``staff_covers_job``); anything else is a 404, so the
-page does not even confirm that the record exists.
+Every view is for staff and admins (``role_required``), parses its form (a ``FlaskForm``; the list filters
+are forms over the query string), calls one action of ``models.actions`` and renders. The rules — which
+workers and postings a staff member covers, what of a worker they see, who may register, edit, reveal or
+recommend — are the actions'; an action's refusal is shown on the form's field, or as the error page of
+its kind (a worker or posting the staff member may not see is a 404, like one that does not exist).
 
-Views stay thin: validation is ``models.intake.records.clean_worker``, storage ``models.people.workers`` /
-``models.intake.ledger`` / ``models.hiring.applications``, ranking ``matching.service``. Full ID numbers appear on
-exactly one page: the response to 查看完整身份证号 (a POST, audit-logged by ``reveal_id_number``).
+Full ID numbers appear on exactly one page: the response to 查看完整身份证号 (a POST; the action audits it).
 """
 from __future__ import annotations
 
 import math
-import re
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from openpyxl import Workbook
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.database import get_db
 from app.web import role_required
-from models import access as permissions
+from matching.service import candidates_for_job, jobs_for_worker
+from models import access
+from models.actions import applications as application_actions
 from models.actions import imports as import_actions
+from models.actions import matches as match_actions
+from models.actions import placements as placement_actions
+from models.actions import postings as posting_actions
+from models.actions import workers as worker_actions
 from models.errors import ActionError
-from models.hiring import applications as applications_model
-from models.hiring.jobs import get_job, list_jobs
-from models.intake.records import WORKER_FIELDS, clean_worker
-from models.people import users as users_model
-from models.people import workers as workers_model
-from models.placement.placements import left_job_ids, placements_for_worker
-from models.store.clock import today as clock_today
-from models.vocabulary import ASSISTANCE_STATUSES, EDUCATION_LEVELS, JOB_STATUS_LABELS, JOB_STATUSES
+from models.hiring.applications import applied_job_ids
+from models.intake.records import WORKER_FIELDS
+from models.placement.placements import left_job_ids
+from models.vocabulary import (
+    ASSISTANCE_STATUSES,
+    EDUCATION_LEVELS,
+    JOB_STATUS_LABELS,
+    JOB_STATUSES,
+    SOURCE_LABELS,
+)
 from models.vocabulary import LEDGER_KINDS as KIND_LABELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 PER_PAGE = 20
-#: Upper bound of rows read when a scoped staff member's list is filtered in Python.
-SCOPED_SCAN = 100_000
-
-
-@bp.before_request
-@role_required("staff", "admin")
-def _staff_only() -> None:
-    """Every page here: staff/admin (anonymous → login, other roles → 403)."""
-    return
+staff_only = role_required("staff", "admin")
 
 
 @bp.context_processor
 def _template_globals() -> dict:
-    return {"job_status_labels": JOB_STATUS_LABELS, "kind_labels": KIND_LABELS, "job_url": job_url,
-            "followup_url": followup_url}
+    return {"job_status_labels": JOB_STATUS_LABELS, "kind_labels": KIND_LABELS, "source_labels": SOURCE_LABELS,
+            "FULL": access.FULL, "MASKED": access.MASKED}
 
 
-# --- helpers -----------------------------------------------------------------------------------------------
-
-def _user_id() -> int | None:
-    return getattr(current_user, "id", None)
-
-
-def job_url(job_id: int) -> str:
-    """The public job page (``seekers.job_detail``, another engineer's blueprint) or its literal path."""
-    try:
-        return url_for("seekers.job_detail", job_id=job_id)
-    except Exception:  # noqa: BLE001 - blueprint not registered (yet)
-        return f"/jobs/{job_id}"
-
-
-def followup_url(endpoint: str, **values) -> str | None:
-    """A link into the follow-up pages, or None when that endpoint does not exist."""
-    try:
-        return url_for(endpoint, **values)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
-
-
-def _scoped_page(fetch, covers, page: int) -> tuple[list[dict], int]:
-    """One page of ``fetch(limit=, offset=)`` rows: straight from SQL for unscoped staff, else the rows
-    the staff member's scope ``covers`` (filtered here, then paged)."""
-    if permissions.staff_scope(current_user) is None:
-        return fetch(limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    rows, _total = fetch(limit=SCOPED_SCAN, offset=0)
-    rows = [r for r in rows if covers(current_user, r)]
-    return rows[(page - 1) * PER_PAGE: page * PER_PAGE], len(rows)
-
-
-def _pager(page: int, total: int) -> dict:
-    pages = max(1, math.ceil(total / PER_PAGE))
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return {"page": page, "pages": pages, "total": total,
-            "prev": url_for(request.endpoint, page=page - 1, **args) if page > 1 else None,
-            "next": url_for(request.endpoint, page=page + 1, **args) if page < pages else None}
-
-
-def _worker_or_404(db, worker_id: int) -> dict:
-    worker = workers_model.get_worker(db, worker_id)
-    if worker is None or not permissions.staff_covers_worker(current_user, worker):
-        abort(404)
-    return worker
-
-
-def _job_or_404(db, job_id: int) -> dict:
-    job = get_job(db, job_id)
-    if job is None or not permissions.staff_covers_job(current_user, job):
-        abort(404)
-    return job
-
-
-# --- 工作台 ------------------------------------------------------------------------------------------------
-
-def _pending_applications(db) -> list[dict]:
-    """Applications waiting for someone (待处理), newest first, within the staff member's scope."""
-    cur = db.execute(
-        "SELECT a.id, a.worker_id, a.job_id, a.source, a.created_at, w.name AS worker_name,"
-        " w.hukou_county, w.hukou_county_code, w.desired_cities, j.title, j.city, e.name AS employer_name"
-        " FROM applications a JOIN workers w ON w.id = a.worker_id JOIN jobs j ON j.id = a.job_id"
-        " JOIN employers e ON e.id = j.employer_id WHERE a.status = '待处理' ORDER BY a.id DESC")
-    names = [c[0] for c in cur.description]
-    rows = [dict(zip(names, r)) for r in cur.fetchall()]
-    if permissions.staff_scope(current_user) is None:
-        return rows
-    return [r for r in rows if permissions.staff_covers_worker(current_user, r)
-            or permissions.staff_covers_job(current_user, {"city": r["city"]})]
-
-
-def _due_follow_ups(db) -> int | None:
-    try:
-        from models.access import Scope
-        from models.placement.follow_ups import due_queue
-
-        items = due_queue(db, clock_today(), Scope.of(current_user), with_risk=False)
-    except Exception:  # noqa: BLE001 - the workbench still shows when the follow-up side fails
-        return None
-    return sum(1 for i in items if i.bucket in ("overdue", "today"))
-
-
-@bp.get("/")
-def home():
-    db = get_db()
-    _rows, seeking = _scoped_page(
-        lambda **kw: workers_model.list_workers(db, seeking=True, **kw), permissions.staff_covers_worker, 1)
-    _rows, open_jobs = _scoped_page(
-        lambda **kw: list_jobs(db, status="open", **kw), permissions.staff_covers_job, 1)
-    pending = _pending_applications(db)
-    return render_template("staff/home.html", seeking=seeking, open_jobs=open_jobs, pending=pending[:10],
-                           pending_count=len(pending), due=_due_follow_ups(db),
-                           batches=import_actions.list_batches(db, current_user, limit=5))
-
-
-# --- worker registry ---------------------------------------------------------------------------------------
-
-@bp.get("/workers")
-def workers():
-    db = get_db()
-    q = (request.args.get("q") or "").strip()
-    county = (request.args.get("county") or "").strip()
-    status = request.args.get("status") or ""
-    status = status if status in ASSISTANCE_STATUSES else ""
-    seeking_arg = request.args.get("seeking") or ""
-    seeking = {"1": True, "0": False}.get(seeking_arg)
-    page = _page_number()
-    rows, total = _scoped_page(
-        lambda **kw: workers_model.list_workers(db, q=q or None, county=county or None, status=status or None,
-                                                seeking=seeking, **kw),
-        permissions.staff_covers_worker, page)
-    return render_template("staff/workers.html", rows=rows, pager=_pager(page, total), q=q, county=county,
-                           status=status, seeking=seeking_arg, statuses=ASSISTANCE_STATUSES)
-
-
-def _label(name: str) -> str:
-    return WORKER_FIELDS[name].label
-
+# --- forms -------------------------------------------------------------------------------------------------
 
 def _choices(*items) -> list[SelectChoice]:
     """Select options from plain values or (value, label) pairs."""
     return [SelectChoice(*item) if isinstance(item, tuple) else SelectChoice(item, item) for item in items]
 
 
+def _label(name: str) -> str:
+    return WORKER_FIELDS[name].label
+
+
+class QueryForm(FlaskForm):
+    """A list's filters, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    page = IntegerField(validators=[Optional()], default=1)
+
+    def page_number(self) -> int:
+        return max(1, self.page.data or 1) if not self.page.errors else 1
+
+
+class WorkerFilterForm(QueryForm):
+    q = StringField("姓名、编号、手机号或身份证号")
+    county = StringField("户籍区县")
+    status = SelectField("帮扶身份", choices=_choices(("", "全部"), *ASSISTANCE_STATUSES), validate_choice=False)
+    seeking = SelectField("就业状态", choices=_choices(("", "全部"), ("1", "正在找工作"), ("0", "已就业/暂不找")),
+                          validate_choice=False)
+
+
+class JobFilterForm(QueryForm):
+    q = StringField("岗位、单位或编号")
+    city = StringField("城市")
+    status = SelectField("状态", choices=_choices(("", "全部"), *((s, JOB_STATUS_LABELS[s]) for s in JOB_STATUSES)),
+                         default="open", validate_choice=False)
+
+
 class WorkerForm(FlaskForm):
-    """The SCHEMA worker fields, as text the staff member types; ``clean_worker`` validates them."""
+    """The SCHEMA worker fields, as text the staff member types; the action validates them."""
 
     external_id = StringField(_label("external_id"))
     name = StringField(_label("name"))
@@ -217,109 +132,15 @@ class WorkerForm(FlaskForm):
     training_wanted = StringField(_label("training_wanted"))
     seeking = BooleanField("正在找工作")
 
+    def record(self) -> dict:
+        """The typed record fields (``seeking`` apart)."""
+        return {name: field.data for name, field in self._fields.items() if name in RECORD_FIELDS}
 
-#: Form fields that are record fields (everything but ``seeking``).
-RECORD_FIELDS = ("external_id", "name", "id_number", "phone", "gender", "birth_year", "hukou_province",
-                 "hukou_county", "assistance_status", "education", "skills", "certificates", "experience",
-                 "desired_jobs", "desired_cities", "expected_salary", "needs", "training_wanted")
+
+#: Form fields that are record fields (everything but ``seeking`` and the CSRF token).
+RECORD_FIELDS = ("external_id", *worker_actions.STAFF_EDITABLE)
 #: Where an error on an input-only column is shown.
 ERROR_FIELD = {"age": "birth_year", "hukou_address": "hukou_county", "hukou_county_code": "hukou_county"}
-
-
-def _add_error(form: FlaskForm, field: str | None, message: str) -> list[str]:
-    """Attach ``message`` to the form field; returns it in a list when no field fits (shown on top)."""
-    target = getattr(form, ERROR_FIELD.get(field or "", field or ""), None)
-    if target is None or field is None:
-        return [message]
-    target.errors = [*target.errors, message]
-    return []
-
-
-def _form_from_worker(worker: dict) -> dict:
-    data = {}
-    for name in RECORD_FIELDS:
-        value = worker.get(name)
-        if isinstance(value, list):
-            value = "、".join(value)
-        data[name] = "" if value is None else str(value)
-    data["id_number"] = ""
-    data["seeking"] = bool(worker.get("seeking", True))
-    return data
-
-
-def _next_external_id(db) -> str:
-    """``S{yyyymmdd}-{n}``: the next free number of the day."""
-    prefix = f"S{clock_today():%Y%m%d}-"
-    numbers = [int(m.group(1)) for (ext,) in db.execute(
-        "SELECT external_id FROM workers WHERE external_id LIKE ?", (prefix + "%",)).fetchall()
-        if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", ext))]
-    n = max(numbers, default=0) + 1
-    while workers_model.get_worker_by_external_id(db, f"{prefix}{n}") is not None:
-        n += 1
-    return f"{prefix}{n}"
-
-
-def _save_worker(db, form: WorkerForm, worker: dict | None) -> tuple[int | None, list[str]]:
-    """Validate and store the form; returns (worker id, errors not tied to a field)."""
-    raw = {name: getattr(form, name).data for name in RECORD_FIELDS}
-    raw = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
-    general: list[str] = []
-    if worker is None:
-        if not raw["external_id"]:
-            raw["external_id"] = _next_external_id(db)
-        elif workers_model.get_worker_by_external_id(db, raw["external_id"]) is not None:
-            form.external_id.errors = [*form.external_id.errors,
-                                       f"编号 {raw['external_id']} 已被使用，请换一个，或留空自动生成。"]
-            return None, general
-    else:
-        raw["external_id"] = worker["external_id"]
-        if not raw["id_number"]:
-            raw["id_number"] = workers_model.stored_id_number(db, worker["id"]) or ""
-    record, errors = clean_worker(raw)
-    for error in errors:
-        general += _add_error(form, error.field, error.message)
-    if record is None:
-        return None, general
-    try:
-        workers_model.upsert_worker(db, record)
-    except workers_model.DuplicateWorkerError as exc:
-        form.id_number.errors = [*form.id_number.errors, exc.message]
-        return None, general
-    saved = workers_model.get_worker_by_external_id(db, record["external_id"])
-    if worker is not None and bool(form.seeking.data) != bool(worker.get("seeking")):
-        workers_model.set_worker_seeking(db, saved["id"], bool(form.seeking.data))
-    return saved["id"], general
-
-
-@bp.route("/workers/new", methods=["GET", "POST"])
-def worker_new():
-    db = get_db()
-    form = WorkerForm(data={"seeking": True})
-    general: list[str] = []
-    if form.validate_on_submit():
-        worker_id, general = _save_worker(db, form, None)
-        if worker_id is not None:
-            saved = workers_model.get_worker(db, worker_id)
-            if not permissions.staff_covers_worker(current_user, saved):
-                flash(f"已登记 {saved['name']}（编号 {saved['external_id']}），该求职者不在您负责的区域。", "success")
-                return redirect(url_for("staff.workers"))
-            flash(f"已登记 {saved['name']}（编号 {saved['external_id']}）。", "success")
-            return redirect(url_for("staff.worker_detail", worker_id=worker_id))
-    return render_template("staff/worker_form.html", form=form, worker=None, general=general)
-
-
-@bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])
-def worker_edit(worker_id: int):
-    db = get_db()
-    worker = _worker_or_404(db, worker_id)
-    form = WorkerForm(data=_form_from_worker(worker)) if request.method == "GET" else WorkerForm()
-    general: list[str] = []
-    if form.validate_on_submit():
-        saved_id, general = _save_worker(db, form, worker)
-        if saved_id is not None:
-            flash("已保存。", "success")
-            return redirect(url_for("staff.worker_detail", worker_id=saved_id))
-    return render_template("staff/worker_form.html", form=form, worker=worker, general=general)
 
 
 class AccountForm(FlaskForm):
@@ -327,101 +148,256 @@ class AccountForm(FlaskForm):
     password = PasswordField("初始密码（至少8位）")
 
 
-def _render_detail(db, worker: dict, *, revealed: str | None = None, account_form: AccountForm | None = None,
-                   new_account: dict | None = None, status: int = 200):
-    account = users_model.user_for_worker(db, worker["id"])
+class ButtonForm(FlaskForm):
+    """A button that changes something: nothing but the CSRF token."""
+
+
+class RecommendForm(FlaskForm):
+    job_id = IntegerField(validators=[InputRequired("请选择要推荐的岗位。")])
+    note = StringField("备注（可不填）", validators=[Optional(), Length(max=500, message="备注最多500字。")])
+    back = HiddenField()
+
+
+class ConsentForm(FlaskForm):
+    note = StringField("电话确认记录", validators=[Length(max=500, message="记录最多500字。")])
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField("台账类型", choices=_choices(("workers", "求职者台账"), ("jobs", "岗位台账")))
+    file = FileField("台账文件（.xlsx、.csv 或 .jsonl）", validators=[FileRequired("请选择要导入的台账文件。")])
+
+
+def show_error(form: FlaskForm, exc: ActionError, fallback: str | None = None) -> list[str]:
+    """Put each (field, message) of a refused action next to its form field (``fallback`` takes those of no
+    field of the form); returns the messages left over, which the page shows on top. A refusal the form
+    cannot explain — ``not_found``, or ``forbidden`` on no field of the form — is re-raised, so the page
+    becomes the error page of its kind (404, 403) as the API answers it."""
+    if exc.kind == "not_found":
+        raise exc
+    general: list[str] = []
+    for name, message in exc.errors:
+        target = form._fields.get(ERROR_FIELD.get(name or "", name or "")) or form._fields.get(fallback or "")
+        if target is None:
+            general.append(message)
+        else:
+            target.errors = [*target.errors, message]
+    if general and exc.kind == "forbidden":
+        raise exc
+    return general
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+def _pager(page: int, total: int) -> dict:
+    pages = max(1, math.ceil(total / PER_PAGE))
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return {"page": page, "pages": pages, "total": total,
+            "prev": url_for(request.endpoint, page=page - 1, **args) if page > 1 else None,
+            "next": url_for(request.endpoint, page=page + 1, **args) if page < pages else None}
+
+
+def _query(form_class: type[QueryForm]) -> tuple[QueryForm, int, int]:
+    """A list's filters from the query string: (the form, the page number, the offset of its first row)."""
+    form = form_class(request.args)
+    form.validate()
+    page = form.page_number()
+    return form, page, (page - 1) * PER_PAGE
+
+
+def _listed(form: QueryForm, action, **filters) -> tuple[list[dict], int]:
+    """One page of a list action's rows; a filter the action refuses is shown next to its field (no rows)."""
+    try:
+        return action(get_db(), current_user, limit=PER_PAGE, **filters)
+    except ActionError as exc:
+        show_error(form, exc)
+        return [], 0
+
+
+# --- 工作台 ------------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@staff_only
+def home():
+    db = get_db()
+    _rows, seeking = worker_actions.list_for(db, current_user, seeking=True, limit=0)
+    _rows, open_jobs = posting_actions.list_for(db, current_user, status="open", limit=0)
+    pending, pending_count = application_actions.list_for(db, current_user, status="待处理", limit=10)
+    waiting, waiting_count = application_actions.list_for(db, current_user, status="推荐待确认", limit=10)
+    due = sum(1 for item in placement_actions.queue(db, current_user, with_risk=False)
+              if item.bucket in ("overdue", "today"))
+    return render_template("staff/home.html", seeking=seeking, open_jobs=open_jobs, pending=pending,
+                           pending_count=pending_count, waiting=waiting, waiting_count=waiting_count, due=due,
+                           batches=import_actions.list_batches(db, current_user, limit=5),
+                           counties=worker_actions.counties_text(current_user))
+
+
+# --- worker registry ---------------------------------------------------------------------------------------
+
+@bp.get("/workers")
+@staff_only
+def workers():
+    form, page, offset = _query(WorkerFilterForm)
+    rows, total = _listed(form, worker_actions.list_for, q=form.q.data, county=form.county.data,
+                          status=form.status.data, seeking={"1": True, "0": False}.get(form.seeking.data),
+                          offset=offset)
+    return render_template("staff/workers.html", rows=rows, pager=_pager(page, total), form=form,
+                           counties=worker_actions.counties_text(current_user))
+
+
+@bp.route("/workers/new", methods=["GET", "POST"])
+@staff_only
+def worker_new():
+    form = WorkerForm(data={"seeking": True})
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            saved = worker_actions.create_worker(get_db(), current_user, form.record())
+        except ActionError as exc:
+            general = show_error(form, exc)
+        else:
+            flash(f"已登记 {saved['name']}（编号 {saved['external_id']}）。", "success")
+            return redirect(url_for("staff.worker_detail", worker_id=saved["id"]))
+    return render_template("staff/worker_form.html", form=form, worker=None, general=general)
+
+
+def _form_data(worker: dict) -> dict:
+    data = {}
+    for name in RECORD_FIELDS:
+        value = worker.get(name)
+        if isinstance(value, list):
+            value = "、".join(value)
+        data[name] = "" if value is None or name == "id_number" else str(value)
+    data["seeking"] = bool(worker.get("seeking", True))
+    return data
+
+
+@bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])
+@staff_only
+def worker_edit(worker_id: int):
+    db = get_db()
+    worker = worker_actions.for_edit(db, current_user, worker_id)
+    form = WorkerForm(data=_form_data(worker)) if request.method == "GET" else WorkerForm()
+    general: list[str] = []
+    if form.validate_on_submit():
+        changes = {k: v for k, v in form.record().items() if k != "external_id"}
+        try:
+            worker_actions.edit_worker(db, current_user, worker_id, {**changes, "seeking": form.seeking.data})
+        except ActionError as exc:
+            general = show_error(form, exc)
+        else:
+            flash("已保存。", "success")
+            return redirect(url_for("staff.worker_detail", worker_id=worker_id))
+    return render_template("staff/worker_form.html", form=form, worker=worker, general=general)
+
+
+def _render_detail(db, worker_id: int, *, revealed: str | None = None, account_form: AccountForm | None = None,
+                   new_account: dict | None = None, consent_form: ConsentForm | None = None,
+                   consent_for: int | None = None, general: list[str] | None = None):
+    file = worker_actions.dossier(db, current_user, worker_id)
+    worker = file["worker"]
+    applications, _total = application_actions.list_for(db, current_user, worker_id=worker_id)
+    placements, _total = placement_actions.list_for(db, current_user, worker_id=worker_id)
     if account_form is None:
-        account_form = AccountForm(data={"username": worker.get("phone") or ""})
-    placements = placements_for_worker(db, worker["id"])
-    return render_template("staff/worker_detail.html", worker=worker,
-                           applications=applications_model.for_worker(db, worker["id"]),
-                           placements=placements, account=account, account_form=account_form,
-                           revealed=revealed, new_account=new_account), status
+        account_form = AccountForm(data={"username": worker.get("phone") or ""}, formdata=None)
+    consentable = {a["id"] for a in applications
+                   if a["status"] == "推荐待确认" and access.can_record_consent(current_user, a)}
+    return render_template("staff/worker_detail.html", worker=worker, applications=applications,
+                           placements=placements, account=file["account"], account_form=account_form,
+                           revealed=revealed, new_account=new_account, button=ButtonForm(formdata=None),
+                           consentable=consentable, consent_form=consent_form or ConsentForm(formdata=None),
+                           consent_for=consent_for, general=general or [])
 
 
 @bp.get("/workers/<int:worker_id>")
+@staff_only
 def worker_detail(worker_id: int):
-    db = get_db()
-    return _render_detail(db, _worker_or_404(db, worker_id))
+    return _render_detail(get_db(), worker_id)
 
 
 @bp.post("/workers/<int:worker_id>/reveal")
+@staff_only
 def worker_reveal_id(worker_id: int):
+    form = ButtonForm()
     db = get_db()
-    worker = _worker_or_404(db, worker_id)
-    if not permissions.can_reveal_id(current_user, worker):
-        abort(404)
-    number = workers_model.reveal_id_number(db, worker_id, _user_id(), via="web")
+    if not form.validate_on_submit():
+        return redirect(url_for("staff.worker_detail", worker_id=worker_id))
+    number = worker_actions.reveal_id(db, current_user, worker_id, via="web")
     if number is None:
         flash("该求职者没有登记身份证号。", "info")
         return redirect(url_for("staff.worker_detail", worker_id=worker_id))
-    return _render_detail(db, worker, revealed=number)
+    return _render_detail(db, worker_id, revealed=number)
 
 
 @bp.post("/workers/<int:worker_id>/account")
+@staff_only
 def worker_account(worker_id: int):
     db = get_db()
-    worker = _worker_or_404(db, worker_id)
     form = AccountForm()
-    if users_model.user_for_worker(db, worker_id) is not None:
-        flash("该求职者已经有账号。", "error")
-        return redirect(url_for("staff.worker_detail", worker_id=worker_id))
+    general: list[str] = []
     if form.validate_on_submit():
-        username = (form.username.data or "").strip() or (worker.get("phone") or "")
         password = form.password.data or ""
         try:
-            users_model.create_user(db, username, password, "worker", display_name=worker["name"],
-                                    phone=worker.get("phone"), worker_id=worker_id, created_by=_user_id())
-        except users_model.UserError as exc:
-            target = form.password if exc.field == "password" else form.username
-            if exc.field not in ("password", "username"):
-                flash(str(exc), "error")
-            else:
-                target.errors = [*target.errors, str(exc)]
-            return _render_detail(db, worker, account_form=form)
-        return _render_detail(db, worker, new_account={"username": username, "password": password})
-    return _render_detail(db, worker, account_form=form)
+            made = worker_actions.create_worker_account(db, current_user, worker_id, username=form.username.data,
+                                                        password=password)
+        except ActionError as exc:
+            general = show_error(form, exc)
+        else:
+            return _render_detail(db, worker_id, new_account={"username": made["username"], "password": password})
+    return _render_detail(db, worker_id, account_form=form, general=general)
+
+
+@bp.post("/applications/<int:application_id>/consent")
+@staff_only
+def record_consent(application_id: int):
+    """记录电话确认: the worker agreed to a recommendation on the phone (the note says when and who)."""
+    db = get_db()
+    form = ConsentForm()
+    application = application_actions.get(db, current_user, application_id)
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            application_actions.record_consent(db, current_user, application_id, form.note.data or "")
+        except ActionError as exc:
+            general = show_error(form, exc)
+        else:
+            flash(f"已记录电话确认：“{application['job_title']}”的推荐已转为投递，单位可以处理了。", "success")
+            return redirect(url_for("staff.worker_detail", worker_id=application["worker_id"]))
+    return _render_detail(db, application["worker_id"], consent_form=form, consent_for=application_id,
+                          general=general)
 
 
 # --- matches and recommendations ---------------------------------------------------------------------------
 
 @bp.get("/workers/<int:worker_id>/matches")
+@staff_only
 def worker_matches(worker_id: int):
-    from matching.service import jobs_for_worker
-
     db = get_db()
-    worker = _worker_or_404(db, worker_id)
-    if not permissions.can_view_matches_for_worker(current_user, worker):
-        abort(404)
+    worker = match_actions.worker(db, current_user, worker_id)
     matches = jobs_for_worker(db, worker_id, k=20, exclude_job_ids=left_job_ids(db, worker_id))
     return render_template("staff/worker_matches.html", worker=worker, matches=matches,
-                           done=applications_model.applied_job_ids(db, worker_id))
+                           done=applied_job_ids(db, worker_id), form=RecommendForm(formdata=None))
 
 
 @bp.post("/workers/<int:worker_id>/recommend")
+@staff_only
 def recommend(worker_id: int):
+    form = RecommendForm()
+    if not form.validate_on_submit():
+        for message in [m for errors in form.errors.values() for m in errors]:
+            flash(f"没有推荐成功：{message}", "error")
+        return redirect(url_for("staff.worker_matches", worker_id=worker_id))
     db = get_db()
-    worker = _worker_or_404(db, worker_id)
-    back = request.form.get("back")
     try:
-        job_id = int(request.form.get("job_id", ""))
-    except ValueError:
-        abort(400)
-    job = get_job(db, job_id)
-    if job is None or not permissions.can_recommend(current_user, worker) \
-            or not permissions.can_view_job(current_user, job):
-        abort(404)
-    note = (request.form.get("note") or "").strip()[:500]
-    try:
-        applications_model.recommend(db, worker_id, job_id, _user_id(), note=note or None)
-    except applications_model.ApplicationError as exc:
-        flash(f"没有推荐成功：{exc}", "error")
+        application_actions.recommend(db, current_user, worker_id, form.job_id.data, note=form.note.data)
+    except ActionError as exc:
+        if exc.kind == "not_found":
+            raise
+        flash(f"没有推荐成功：{exc.message}", "error")
     else:
-        flash(f"已把“{job['title']}”（{job['employer_name']}）推荐给 {worker['name']}，对方和单位都能看到。",
-              "success")
-    if back == "candidates" and permissions.staff_covers_job(current_user, job):
-        return redirect(url_for("staff.job_candidates", job_id=job_id))
-    if back == "detail":
+        flash("已推荐。求职者确认（或您记录电话确认）后，单位就能处理这份投递。", "success")
+    if form.back.data == "candidates":
+        return redirect(url_for("staff.job_candidates", job_id=form.job_id.data))
+    if form.back.data == "detail":
         return redirect(url_for("staff.worker_detail", worker_id=worker_id))
     return redirect(url_for("staff.worker_matches", worker_id=worker_id))
 
@@ -429,61 +405,39 @@ def recommend(worker_id: int):
 # --- job registry ------------------------------------------------------------------------------------------
 
 @bp.get("/jobs")
+@staff_only
 def jobs():
-    db = get_db()
-    q = (request.args.get("q") or "").strip()
-    city = (request.args.get("city") or "").strip()
-    status = request.args.get("status", "open")
-    status = status if status in JOB_STATUSES else ""
-    page = _page_number()
-    rows, total = _scoped_page(
-        lambda **kw: list_jobs(db, q=q or None, city=city or None, status=status or None, **kw),
-        permissions.staff_covers_job, page)
-    return render_template("staff/jobs.html", rows=rows, pager=_pager(page, total), q=q, city=city,
-                           status=status, statuses=JOB_STATUSES)
+    form, page, offset = _query(JobFilterForm)
+    rows, total = _listed(form, posting_actions.list_for, q=form.q.data, city=form.city.data,
+                          status=form.status.data or None, offset=offset)
+    return render_template("staff/jobs.html", rows=rows, pager=_pager(page, total), form=form)
 
 
 @bp.get("/jobs/<int:job_id>/candidates")
+@staff_only
 def job_candidates(job_id: int):
-    from matching.service import candidates_for_job
-
     db = get_db()
-    job = _job_or_404(db, job_id)
-    if not permissions.can_view_candidates(current_user, job):
-        abort(404)
-    scoped = permissions.staff_scope(current_user) is not None
-    found = candidates_for_job(db, job_id, k=60 if scoped else 20)
-    rows = []
-    done_by_worker = {a["worker_id"] for a in applications_model.for_job(db, job_id)}
-    for match in found:
-        worker = workers_model.get_worker(db, match.worker_id)
-        if worker is None or not permissions.staff_covers_worker(current_user, worker):
-            continue
-        rows.append({"match": match, "worker": worker, "done": worker["id"] in done_by_worker})
-        if len(rows) == 20:
-            break
-    return render_template("staff/job_candidates.html", job=job, rows=rows)
+    job = match_actions.job(db, current_user, job_id)
+    found = candidates_for_job(db, job_id, k=20) if job["status"] == "open" else []
+    scores = {m.worker_id: m for m in found}
+    rows = worker_actions.candidates(db, current_user, job, [m.worker_id for m in found])
+    return render_template("staff/job_candidates.html", job=job, rows=rows, scores=scores,
+                           form=RecommendForm(formdata=None))
 
 
 # --- ledger import -----------------------------------------------------------------------------------------
 
-class ImportForm(FlaskForm):
-    kind = SelectField("台账类型", choices=_choices(("workers", "求职者台账"), ("jobs", "岗位台账")))
-    file = FileField("台账文件（.xlsx、.csv 或 .jsonl）")
-
-
 @bp.route("/imports", methods=["GET", "POST"])
+@staff_only
 def imports():
     db = get_db()
     form = ImportForm()
     if form.validate_on_submit():
-        storage = form.file.data
+        upload = form.file.data
         try:
-            result = import_actions.import_upload(db, current_user, form.kind.data,
-                                                  getattr(storage, "filename", None), storage.read() if storage else b"")
+            result = import_actions.import_upload(db, current_user, form.kind.data, upload.filename, upload.read())
         except ActionError as exc:
-            target = form.kind if exc.field == "kind" else form.file
-            target.errors = [*target.errors, exc.message]
+            show_error(form, exc, fallback="file")
         else:
             flash(f"导入完成：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
                   f"有问题 {result.rejected} 行。", "success" if not result.rejected else "info")
@@ -493,15 +447,15 @@ def imports():
 
 
 @bp.get("/imports/<int:batch_id>")
+@staff_only
 def import_report(batch_id: int):
     return render_template("staff/import_report.html",
                            batch=import_actions.get_batch(get_db(), current_user, batch_id))
 
 
 @bp.get("/imports/<int:batch_id>/rejections.xlsx")
+@staff_only
 def import_rejections_xlsx(batch_id: int):
-    from openpyxl import Workbook
-
     batch = import_actions.get_batch(get_db(), current_user, batch_id)
     book = Workbook()
     sheet = book.active

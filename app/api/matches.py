@@ -1,28 +1,27 @@
 """Matches in both directions, the same objects as ``flask match ... --json``:
 ``{"external_id", "score", "reasons"}``, best first.
 
-- ``GET /workers/<external_id>/matches?k=10``: best open jobs for a worker (the worker, staff/admin).
-- ``GET /jobs/<external_id>/matches?k=10``: best candidates for a posting (its employer, staff/admin).
+- ``GET /workers/<external_id>/matches?k=10``: best open jobs for a worker (the worker, staff covering them).
+- ``GET /jobs/<external_id>/matches?k=10``: best candidates for a posting (its employer, staff who may see it).
   Candidates are handles only: an employer sees a candidate's personal data only as
   ``GET /workers/<external_id>`` allows (masked until the worker applies or is recommended).
+
+Who may ask is ``models.actions.matches``; the ranking is ``matching.service``.
 """
 from __future__ import annotations
 
 from app.api import bp
 from app.api.auth import current_user
 from app.api.common import load_query
-from app.api.errors import ApiError
-from app.api.jobs import job_or_404
 from app.api.openapi import doc
 from app.api.schemas import MatchQuerySchema, MatchSchema
-from app.api.workers import related_to_employer, worker_or_404
 from app.database import get_db
-from models import access as permissions
+from models.actions import matches
 
 
-def _matches_response(matches: list) -> dict:
+def _matches_response(found: list) -> dict:
     data = [{"external_id": m.external_id, "score": round(float(m.score), 4), "reasons": list(m.reasons)}
-            for m in matches]
+            for m in found]
     return {"data": MatchSchema(many=True).dump(data)}
 
 
@@ -34,14 +33,9 @@ def worker_matches(external_id: str):
     from matching.service import jobs_for_worker
 
     args = load_query(MatchQuerySchema())
-    user = current_user()
-    worker = worker_or_404(external_id)
-    if not permissions.can_view_matches_for_worker(user, worker):
-        related = user["role"] == "employer" and related_to_employer(user.get("employer_id"), worker["id"])
-        if permissions.can_view_worker(user, worker, related_to_employer=related):
-            raise ApiError(403, "只有求职者本人和工作人员可以查看推荐岗位。")
-        raise ApiError(404, "找不到该求职者。")
-    return _matches_response(jobs_for_worker(get_db(), worker["id"], args["k"]))
+    db = get_db()
+    worker = matches.worker(db, current_user(), external_id=external_id)
+    return _matches_response(jobs_for_worker(db, worker["id"], args["k"]))
 
 
 @bp.get("/jobs/<external_id>/matches")
@@ -52,8 +46,6 @@ def job_matches(external_id: str):
     from matching.service import candidates_for_job
 
     args = load_query(MatchQuerySchema())
-    user = current_user()
-    job = job_or_404(external_id, user)
-    if not permissions.can_view_candidates(user, job):
-        raise ApiError(403, "只有发布该岗位的单位和工作人员可以查看候选人。")
-    return _matches_response(candidates_for_job(get_db(), job["id"], args["k"]))
+    db = get_db()
+    job = matches.job(db, current_user(), external_id=external_id)
+    return _matches_response(candidates_for_job(db, job["id"], args["k"]))

@@ -83,6 +83,8 @@ class WorkerSchema(Schema):
     seeking = fields.Boolean()
     created_at = fields.String()
     updated_at = fields.String()
+    visibility = fields.String(metadata={"description": "调用者能看到的程度：full 全部（身份证号脱敏）、contact 联系方式、"
+                                                        "masked 脱敏"})
 
 
 class WorkerInSchema(Schema):
@@ -106,12 +108,27 @@ class WorkerInSchema(Schema):
     expected_salary = fields.Raw(allow_none=True, metadata={"description": "整数（元/月），也接受“8千”“0.8万”"})
     needs = StrList()
     training_wanted = fields.String(allow_none=True)
+    seeking = fields.Boolean(metadata={"description": "是否正在找工作"})
 
 
 class WorkerQuerySchema(PageQuerySchema):
-    q = fields.String(metadata={"description": "按姓名、编号或脱敏身份证号搜索"})
+    q = fields.String(metadata={"description": "按姓名、编号、手机号、身份证号或其前6位/后4位搜索"})
     county = fields.String(metadata={"description": "户籍区县"})
     status = fields.String(metadata={"description": "帮扶身份"})
+    seeking = fields.Boolean(metadata={"description": "true 只看正在找工作的，false 只看已就业/暂不找的"})
+
+
+class AccountInSchema(Schema):
+    """Body of POST /workers/<external_id>/account."""
+
+    username = fields.String(allow_none=True, metadata={"description": "登录名；不填则用求职者的手机号"})
+    password = fields.String(required=True, metadata={"description": "初始密码，至少8位"})
+
+
+class AccountSchema(Schema):
+    user_id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    worker_external_id = fields.String(required=True)
 
 
 class RevealQuerySchema(Schema):
@@ -363,3 +380,4 @@ class MeSchema(Schema):
     display_name = fields.String(allow_none=True)
     worker_external_id = fields.String(allow_none=True)
     employer_name = fields.String(allow_none=True)
+

@@ -148,28 +148,29 @@ def get_job_by_external_id(db: sqlite_utils.Database, external_id: str) -> dict 
 
 def list_jobs(db: sqlite_utils.Database, *, status: str | None = None, city: str | None = None,
               employer_id: int | None = None, q: str | None = None, limit: int = 50,
-              offset: int = 0) -> tuple[list[dict], int]:
+              offset: int = 0, where: tuple[str, list] | None = None) -> tuple[list[dict], int]:
     """Postings, newest first; returns (rows of this page, total matching).
 
     ``q`` matches a fragment of the title, description, employer name or 编号; ``city`` accepts
-    ``青岛`` or ``青岛市``.
+    ``青岛`` or ``青岛市``. ``where`` is one more WHERE fragment and its parameters on the aliases ``j``
+    (jobs) and ``e`` (employers): who may see which postings (``models.actions.postings``).
     """
-    where, params = [], []
+    clauses, params = ([f"({where[0]})"], list(where[1])) if where else ([], [])
     if status:
-        where.append("j.status = ?")
+        clauses.append("j.status = ?")
         params.append(status)
     if city and city.strip():
         city = city.strip()
-        where.append("j.city IN (?, ?)")
+        clauses.append("j.city IN (?, ?)")
         params += [city, city.removesuffix("市")]
     if employer_id is not None:
-        where.append("j.employer_id = ?")
+        clauses.append("j.employer_id = ?")
         params.append(employer_id)
     if q and q.strip():
         like = f"%{q.strip()}%"
-        where.append("(j.title LIKE ? OR j.description LIKE ? OR e.name LIKE ? OR j.external_id LIKE ?)")
+        clauses.append("(j.title LIKE ? OR j.description LIKE ? OR e.name LIKE ? OR j.external_id LIKE ?)")
         params += [like] * 4
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    clause = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     conn = _conn(db)
     total = conn.execute(f"SELECT COUNT(*) FROM jobs j JOIN employers e ON e.id = j.employer_id{clause}",
                          params).fetchone()[0]

@@ -12,7 +12,8 @@ Rules:
 - ``check_phone``: mainland mobile, 1[3-9] + 9 digits (spaces, dashes, +86 removed).
 - ``check_credit_code``: unified social credit code, GB 32100 check character.
 - ``resolve_province`` / ``resolve_county``: real divisions, full or common short names; development
-  zones and names ambiguous within the province are rejected, saying so.
+  zones and names ambiguous within the province are rejected, saying so. ``resolve_county_anywhere``: a
+  county named without a separate province (a staff account's counties), unique in the country or refused.
 - ``normalise_city``: one of Shandong's 16 prefecture cities, with or without 市 (a Shandong county or
   district name gives its city: 平度 → 青岛).
 - enums with the variants people type: ``normalise_education`` (and ``education_rank``),
@@ -61,6 +62,7 @@ __all__ = [
     "parse_salary_range",
     "place_readings",
     "resolve_county",
+    "resolve_county_anywhere",
     "resolve_province",
     "resolve_today",
     "split_list",
@@ -332,6 +334,33 @@ def resolve_county(province: object, county: object, field: str = "hukou_county"
         raise ValidationError(f"区县“{text}”不在{province_full}（同名区县在{where}），请核对户籍省份和区县。", field)
     raise ValidationError(f"区县“{text}”不是{province_full}的区县，请填写全称或常用简称（如 酉阳县、东乡县）。",
                           field)
+
+
+def resolve_county_anywhere(value: object, field: str = "hukou_county") -> County:
+    """The county-level division ``value`` names when no province is given separately: the name alone if it
+    is a county of one province only (酉阳, 酉阳县 → 酉阳土家族苗族自治县), the name with its province in front
+    (重庆市酉阳县), or the six-digit code (500242). A name shared by counties of several provinces is refused,
+    asking for the province; so are development zones and names that are no county."""
+    text = compact_text(value)
+    if not text:
+        raise ValidationError("区县为空。", field)
+    if text.isdigit() and len(text) == 6:
+        county = reference.county_by_code(text)
+        if county is None or county.is_development_zone:
+            raise ValidationError(f"“{text}”不是现行的区县代码。", field)
+        return county
+    found = [c for c in reference.counties_anywhere(text) if not c.is_development_zone]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = "、".join(f"{c.province}{c.name}" for c in found)
+        raise ValidationError(f"“{text}”可能是{names}，请写明是哪一个（在前面写上省份，如“{found[-1].province}{text}”）。",
+                              field)
+    for form, code in reference.province_prefixes():
+        if text.startswith(form) and len(text) > len(form):
+            return resolve_county(reference.province_name(code), text, field)
+    raise ValidationError(f"“{text}”不是有效的区县名称：请写区县全称或常用简称（如 酉阳县、东乡县），"
+                          "同名区县请在前面写上省份。", field)
 
 
 _CITY_FORMS: dict[str, str] = {}

@@ -1,8 +1,9 @@
 """Accounts: 求职者 (worker), 用人单位 (employer user), 工作人员 (staff, optionally scoped), 管理员 (admin).
 
 Passwords are hashed with werkzeug (scrypt). A worker account links to one ``workers`` row, an employer
-account to one ``employers`` row; staff may be limited to partner counties (``scope_counties``, full
-official names) and/or Shandong cities (``scope_cities``, short names such as 青岛).
+account to one ``employers`` row. A staff account has an explicit scope (``models.access.Scope``): partner
+counties (``scope_counties``) and/or Shandong cities (``scope_cities``); :func:`normalise_scope` turns what a
+person types into what is stored (酉阳 → 酉阳土家族苗族自治县; 青岛市 → 青岛; ``*`` or 全部 → ``*``, all).
 
 Workers mostly get their accounts from staff; a worker may also register with phone + password
 (:func:`register_worker`). No SMS is sent here: phone ownership is not verified, which the page says;
@@ -16,13 +17,19 @@ import re
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models.access import ALL
 from models.errors import ActionError
+from models.intake.reference import counties_anywhere
+from models.intake.validation import ValidationError, normalise_city, resolve_county_anywhere
 from models.store.db import audit, transaction, utcnow
 
 ROLES = ("worker", "employer", "staff", "admin")
 ROLE_LABELS = {"worker": "求职者", "employer": "用人单位", "staff": "工作人员", "admin": "管理员"}
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"^[\w.@\-]{2,40}$")
+#: Words that mean "every county" / "every city" in a staff account's scope.
+ALL_WORDS = frozenset({ALL, "全部", "所有", "全部区县", "全部城市", "all"})
+
 
 class UserError(ActionError):
     """An account that cannot be created or changed; ``str(e)`` is a Chinese message."""
@@ -80,6 +87,43 @@ def list_users(db: sqlite_utils.Database, role: str | None = None) -> list[dict]
     return [_decode(dict(zip(names, r))) for r in cur.fetchall()]
 
 
+def _scope_items(values: list[str] | str | None) -> list[str]:
+    if isinstance(values, str):
+        values = re.split(r"[,，、;；\s]+", values)
+    return [str(v).strip() for v in values or () if str(v).strip()]
+
+
+def _county_entry(text: str, field: str = "scope_counties") -> str:
+    """What a staff scope stores for one county: its official name, or its code when counties of other
+    provinces have the same official name (so the scope covers that county alone)."""
+    county = resolve_county_anywhere(text, field)
+    twins = [c for c in counties_anywhere(county.name) if not c.is_development_zone and c.name == county.name]
+    return county.code if len(twins) > 1 else county.name
+
+
+def normalise_scope(counties: list[str] | str | None, cities: list[str] | str | None
+                    ) -> tuple[list[str], list[str]]:
+    """A staff account's scope as stored: (counties, cities). Each county is resolved to its official name as
+    the ledger does (酉阳 → 酉阳土家族苗族自治县; 重庆市酉阳县 and 500242 too), each city to its short name
+    (青岛市 → 青岛); ``*`` or 全部 stands for all of them. Raises :class:`UserError` naming the entry that is
+    no county (or no Shandong city), on ``scope_counties`` / ``scope_cities``."""
+    out: tuple[list[str], list[str]] = ([], [])
+    for values, resolve, field, target in ((counties, _county_entry, "scope_counties", out[0]),
+                                           (cities, normalise_city, "scope_cities", out[1])):
+        for item in _scope_items(values):
+            if item.lower() in ALL_WORDS:
+                value = ALL
+            else:
+                try:
+                    value = resolve(item, field)
+                except ValidationError as exc:
+                    label = "负责的区县" if field == "scope_counties" else "负责的城市"
+                    raise UserError(f"{label}“{item}”有误：{exc.message}", field) from None
+            if value not in target:
+                target.append(value)
+    return out
+
+
 def create_user(db: sqlite_utils.Database, username: str, password: str, role: str, *,
                 display_name: str | None = None, phone: str | None = None, worker_id: int | None = None,
                 employer_id: int | None = None, scope_counties: list[str] | None = None,
@@ -99,11 +143,13 @@ def create_user(db: sqlite_utils.Database, username: str, password: str, role: s
         worker_id = None
     if role != "employer":
         employer_id = None
-    if role == "staff" and not (scope_counties or scope_cities):
-        raise UserError("工作人员账号须指定负责的区县（--counties）或城市（--cities）；负责全部的用 *。",
-                        "scope_counties")
-    if role != "staff":
-        scope_counties = scope_cities = None
+    if role == "staff":
+        scope_counties, scope_cities = normalise_scope(scope_counties, scope_cities)
+        if not (scope_counties or scope_cities):
+            raise UserError("工作人员账号须指定负责的区县（--counties）或城市（--cities）；负责全部的用 *。",
+                            "scope_counties")
+    elif _scope_items(scope_counties) or _scope_items(scope_cities):
+        raise UserError("只有工作人员账号有负责的区县和城市。", "scope_counties")
     with transaction(db):
         if get_user_by_username(db, username) is not None:
             raise UserError("该用户名已被使用。", "username")
@@ -119,6 +165,25 @@ def create_user(db: sqlite_utils.Database, username: str, password: str, role: s
              json.dumps(scope_cities or [], ensure_ascii=False), now, now)).lastrowid
         audit(db, "user.create", user_id=created_by, entity="user", entity_id=user_id, detail={"role": role})
     return user_id
+
+
+def set_scope(db: sqlite_utils.Database, user_id: int, counties: list[str] | str | None,
+              cities: list[str] | str | None, *, by: int | None = None) -> dict:
+    """Replace a staff account's scope (normalised as :func:`normalise_scope`); returns the account."""
+    user = get_user(db, user_id)
+    if user is None or user["role"] != "staff":
+        raise UserError("只有工作人员账号有负责的区县和城市。", "role")
+    counties, cities = normalise_scope(counties, cities)
+    if not (counties or cities):
+        raise UserError("工作人员账号须指定负责的区县（--counties）或城市（--cities）；负责全部的用 *。",
+                        "scope_counties")
+    with transaction(db):
+        db.execute("UPDATE users SET scope_counties = ?, scope_cities = ?, updated_at = ? WHERE id = ?",
+                   (json.dumps(counties, ensure_ascii=False), json.dumps(cities, ensure_ascii=False), utcnow(),
+                    user_id))
+        audit(db, "user.scope", user_id=by, entity="user", entity_id=user_id,
+              detail={"counties": counties, "cities": cities})
+    return get_user(db, user_id)
 
 
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> dict | None:

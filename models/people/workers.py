@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 
 import sqlite_utils
@@ -161,14 +162,16 @@ def _looks_like_id(q: str) -> bool:
 
 def list_workers(db: sqlite_utils.Database, *, q: str | None = None, county: str | None = None,
                  status: str | None = None, seeking: bool | None = None, limit: int = 50,
-                 offset: int = 0) -> tuple[list[dict], int]:
+                 offset: int = 0, where: tuple[str, list] | None = None) -> tuple[list[dict], int]:
     """Search workers; returns (rows of this page, total matching).
 
     ``q`` matches a name or 编号 fragment, the masked ID (``500242``, ``0030``), an exact phone number, or
     a full ID number (through its keyed hash). ``county`` matches the canonical county name, its code or
-    the start of its name (``酉阳``); ``status`` is the assistance status (帮扶身份).
+    the start of its name (``酉阳``); ``status`` is the assistance status (帮扶身份). ``where`` is one more
+    WHERE fragment and its parameters on the table ``workers``: who may see which workers
+    (``models.actions.workers.list_for``).
     """
-    where, params = [], []
+    clauses, params = ([f"({where[0]})"], list(where[1])) if where else ([], [])
     if q and q.strip():
         q = q.strip()
         like = f"%{q}%"
@@ -177,22 +180,34 @@ def list_workers(db: sqlite_utils.Database, *, q: str | None = None, county: str
         if _looks_like_id(q):
             clause += " OR id_hash = ?"
             params.append(pii.id_hash(q))
-        where.append(f"({clause})")
+        clauses.append(f"({clause})")
     if county and county.strip():
         county = county.strip()
-        where.append("(hukou_county = ? OR hukou_county_code = ? OR hukou_county LIKE ?)")
+        clauses.append("(hukou_county = ? OR hukou_county_code = ? OR hukou_county LIKE ?)")
         params += [county, county, f"{county}%"]
     if status:
-        where.append("assistance_status = ?")
+        clauses.append("assistance_status = ?")
         params.append(status)
     if seeking is not None:
-        where.append("seeking = ?")
+        clauses.append("seeking = ?")
         params.append(1 if seeking else 0)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    clause = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     conn = _conn(db)
     total = conn.execute(f"SELECT COUNT(*) FROM workers{clause}", params).fetchone()[0]
     rows = conn.execute(f"{_SELECT}{clause} ORDER BY id LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
     return [_decode(r) for r in rows], total
+
+
+def next_external_id(db: sqlite_utils.Database, prefix: str) -> str:
+    """``{prefix}{n}``: the first number after the highest one in use with this prefix (``S20260301-`` →
+    ``S20260301-3`` when 1 and 2 exist)."""
+    pattern = re.compile(re.escape(prefix) + r"(\d+)")
+    rows = _conn(db).execute("SELECT external_id FROM workers WHERE external_id LIKE ?",
+                             (prefix + "%",)).fetchall()
+    n = max((int(m.group(1)) for (ext,) in rows if (m := pattern.fullmatch(ext))), default=0) + 1
+    while get_worker_by_external_id(db, f"{prefix}{n}") is not None:
+        n += 1
+    return f"{prefix}{n}"
 
 
 def set_worker_seeking(db: sqlite_utils.Database, worker_id: int, seeking: bool) -> bool:

@@ -1,9 +1,10 @@
 """Fixtures for the API tests: a small world of users, workers, jobs and applications, and tokens.
 
 ``world`` seeds, straight into the real SQLite store (so these tests do not depend on how other
-modules create records): employers X and Y; workers A (applied to X's posting), B, and C (seeking,
-unrelated); postings JX1 (open, X), JX2 (closed, X), JY1 (open, Y); a placement of B at Y; and one
-account per role with an API token, plus a revoked token. ``call(role, method, url, **kw)`` sends a
+modules create records): employers X (青岛) and Y (烟台); workers A (酉阳, applied to X's posting), B (东乡,
+placed, not seeking), and C (平度, seeking, unrelated); postings JX1 (open, X), JX2 (closed, X), JY1 (open, Y);
+a placement of B at Y; and one account per role with an API token — staff with every county and city,
+``staff_cq`` with 酉阳 only, ``staff_qd`` with 青岛 only — plus a revoked token. ``call(role, method, url, **kw)`` sends a
 request as that role ("anonymous" sends no header, "bogus" an unknown token, "revoked" a revoked one).
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ from werkzeug.security import generate_password_hash
 
 from models.people.pii import protect_id
 
-ROLES = ("anonymous", "bogus", "revoked", "worker_a", "worker_b", "employer_x", "employer_y", "staff", "admin")
+ROLES = ("anonymous", "bogus", "revoked", "worker_a", "worker_b", "employer_x", "employer_y", "staff", "staff_cq",
+         "staff_qd", "admin")
 
 
 def id_with_check_digit(first17: str) -> str:
@@ -138,6 +140,11 @@ def api_client(api_app):
 @pytest.fixture
 def world(api_app, db) -> World:
     """The seeded world described in the module docstring."""
+    return build_world(db)
+
+
+def build_world(db) -> World:
+    """Write the world of the module docstring into ``db``; returns its ids and tokens."""
     from models.people.api_tokens import create_token, revoke_token
 
     w = World()
@@ -159,6 +166,8 @@ def world(api_app, db) -> World:
     w.users["employer_x"] = insert_user(db, "employer_x", "employer", employer_id=w.employers["X"])
     w.users["employer_y"] = insert_user(db, "employer_y", "employer", employer_id=w.employers["Y"])
     w.users["staff"] = insert_user(db, "staff", "staff", scope_counties='["*"]', scope_cities='["*"]')
+    w.users["staff_cq"] = insert_user(db, "staff_cq", "staff", scope_counties='["酉阳土家族苗族自治县"]')
+    w.users["staff_qd"] = insert_user(db, "staff_qd", "staff", scope_cities='["青岛"]')
     w.users["admin"] = insert_user(db, "admin", "admin")
     for name, user_id in w.users.items():
         w.tokens[name] = create_token(db, user_id, "test")[1]

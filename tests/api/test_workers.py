@@ -35,8 +35,14 @@ def test_scoped_staff_see_only_their_counties(call, world, db, api_client):
     headers = {"Authorization": f"Bearer {create_token(db, user_id)[1]}"}
     body = api_client.get("/api/v1/workers", headers=headers).get_json()
     assert [w["external_id"] for w in body["data"]] == ["W-C"] and body["meta"]["total"] == 1
-    assert api_client.get("/api/v1/workers/W-A", headers=headers).status_code == 404
-    assert api_client.get("/api/v1/workers/W-C", headers=headers).status_code == 200
+    assert api_client.get("/api/v1/workers/W-C", headers=headers).get_json()["data"]["name"] == "王五"
+    # A of another county, seeking: what staff who do not cover her see on every door (skills, no identity)
+    other = api_client.get("/api/v1/workers/W-A", headers=headers).get_json()["data"]
+    assert other["name"] == "张*" and other["phone"] == "138****5678" and other["visibility"] == "masked"
+    assert not {"id_masked", "birth_year", "gender", "hukou_county"} & set(other)
+    # B of another county, no longer seeking: not there at all
+    assert api_client.get("/api/v1/workers/W-B", headers=headers).status_code == 404
+    assert api_client.get("/api/v1/workers/W-A?reveal=id_number", headers=headers).status_code == 403
 
 
 def test_views_of_one_worker_by_role(call, world):
@@ -113,4 +119,51 @@ def test_update_is_partial_and_keeps_the_id_number(call, world):
     response = call("staff", "PATCH", "/api/v1/workers/W-C", json={"external_id": "W-Z"})
     assert response.status_code == 422 and response.get_json()["error"]["field"] == "external_id"
     assert call("staff", "PATCH", "/api/v1/workers/W-NOPE", json={"name": "x"}).status_code == 404
-    assert call("worker_a", "PATCH", "/api/v1/workers/W-A", json={"name": "x"}).status_code == 403
+
+
+def test_only_staff_edit_a_worker_through_the_api(call, world):
+    """As on the staff worker form: workers and employers are refused at the door, nothing changes."""
+    for role in ("worker_a", "employer_x"):
+        assert call(role, "PATCH", "/api/v1/workers/W-A", json={"phone": "13811112222"}).status_code == 403
+    assert call("staff", "GET", "/api/v1/workers/W-A").get_json()["data"]["phone"] == "13812345678"
+
+
+def test_staff_open_a_worker_account(call, world, api_client):
+    short = call("staff", "POST", "/api/v1/workers/W-C/account", json={"username": "ww", "password": "short"})
+    assert short.status_code == 422 and short.get_json()["error"]["field"] == "password"
+    created = data(call("staff", "POST", "/api/v1/workers/W-C/account", json={"password": "wangwu-2026"}), 201)
+    assert created == {"user_id": created["user_id"], "username": "13700001111", "worker_external_id": "W-C"}
+    again = call("staff", "POST", "/api/v1/workers/W-C/account", json={"password": "wangwu-2026"})
+    assert again.status_code == 409 and again.get_json()["error"]["field"] == "username"
+    assert call("employer_x", "POST", "/api/v1/workers/W-A/account", json={"password": "x" * 9}).status_code == 403
+
+
+def test_finding_6_an_employer_reads_through_the_api_what_the_pages_show(rulebook, app, db):
+    """Issue 8, finding 6: an employer's GET /api/v1/workers/<id> is ``actions.workers.view`` — for a worker
+    who has not applied or been recommended to them no ID fragment, birth year, gender, name or phone; for
+    one who has, contact details but still no ID fragment."""
+    from app.api.schemas import WorkerSchema
+    from models.actions import workers as worker_actions
+    from tests.rulebook_world import ID_A, ID_B, ID_C, WORKERS
+
+    client = app.test_client()
+
+    def get(key, external_id):
+        response = client.get(f"/api/v1/workers/{external_id}",
+                              headers={"Authorization": f"Bearer {rulebook.tokens[key]}"})
+        return response.status_code, response.get_json().get("data"), response.get_data(as_text=True)
+
+    for key, worker, level in [("employer", "C", "masked"), ("employer", "B", "masked"),
+                               ("other_employer", "C", "contact"), ("employer", "A", "contact"),
+                               ("other_employer", "A", "contact")]:
+        status, shown, text = get(key, WORKERS[worker]["external_id"])
+        assert status == 200 and shown["visibility"] == level, (key, worker)
+        expected = worker_actions.view(db, rulebook.user(db, key), rulebook.workers[worker])
+        assert shown == WorkerSchema().dump(expected)
+        number = {"A": ID_A, "B": ID_B, "C": ID_C}[worker]
+        assert "id_masked" not in shown and number[:6] not in text and number[-4:] not in text
+        if level == "masked":
+            assert not {"birth_year", "gender", "hukou_county"} & set(shown)
+            assert WORKERS[worker]["name"] not in text and WORKERS[worker]["phone"] not in text
+    # D stopped seeking and never applied to them: not there at all
+    assert get("employer", "W-D")[0] == 404

@@ -59,15 +59,30 @@ def test_registry_list_masks_id_and_phone(site, world):
 
 
 def test_scoped_staff_sees_only_their_county(site, world):
+    """The registry lists only the staff member's counties. A seeking worker of another county is shown as
+    every door shows them to staff who do not cover them (skills and wishes, no name, phone or ID fragment:
+    ``models.actions.workers.view``); editing, revealing and matching them is refused (403)."""
     page = site.login("staff_cq")
     html = page.get("/staff/workers").text
     assert "冉大山" in html and "马小花" not in html
     assert page.get(f"/staff/workers/{world.workers['A']}").status_code == 200
-    assert page.get(f"/staff/workers/{world.workers['B']}").status_code == 404
-    assert page.get(f"/staff/workers/{world.workers['B']}/edit").status_code == 404
-    assert page.get(f"/staff/workers/{world.workers['B']}/matches").status_code == 404
+    other = page.get(f"/staff/workers/{world.workers['B']}")
+    assert other.status_code == 200 and "缝纫" in other.text
+    for secret in ("马小花", "13987654321", "987654321", ID_B[:6], ID_B[-4:], "1995"):
+        assert secret not in other.text, secret
+    b = world.workers["B"]
+    for action in (f"/staff/workers/{b}/edit", f"/staff/workers/{b}/reveal", f"/staff/workers/{b}/account",
+                   f"/staff/workers/{b}/matches"):
+        assert action not in other.text, action
+    assert page.get(f"/staff/workers/{world.workers['B']}/edit").status_code == 403
+    assert page.get(f"/staff/workers/{world.workers['B']}/matches").status_code == 403
     page.get(f"/staff/workers/{world.workers['A']}")
-    assert page.post(f"/staff/workers/{world.workers['B']}/reveal").status_code == 404
+    assert page.post(f"/staff/workers/{world.workers['B']}/reveal").status_code == 403
+    assert page.post(f"/staff/workers/{world.workers['B']}/account",
+                     {"username": "mxh", "password": PASSWORD}).status_code == 403
+    db = _db(site)
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'worker.reveal_id'").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM users WHERE username = 'mxh'").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("who", ["worker_a", "employer_x"])
@@ -213,7 +228,8 @@ def test_account_for_a_worker_who_already_has_one(site, world):
     html = page.get(url).text
     assert "已开通" in html and "worker_a" in html
     response = page.post(url + "/account", {"username": "other", "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 200 and "已经有账号（登录名 worker_a）" in response.text
+    assert _db(site).execute("SELECT COUNT(*) FROM users WHERE username = 'other'").fetchone()[0] == 0
 
 
 # --- ledger import -------------------------------------------------------------------------------------------
@@ -281,6 +297,8 @@ def test_import_refuses_wrong_or_empty_files(site, world, data_dir, name, data, 
 # --- recommendations and candidates --------------------------------------------------------------------------
 
 def test_recommend_a_job_to_a_worker(site, world):
+    """A recommendation waits for the worker's consent (推荐待确认, issue 8): it shows with the staff note on
+    the worker's file, with the 记录电话确认 form."""
     page = site.login("staff")
     page.get(f"/staff/workers/{world.workers['A']}")
     response = page.post(f"/staff/workers/{world.workers['A']}/recommend",
@@ -288,18 +306,18 @@ def test_recommend_a_job_to_a_worker(site, world):
     assert response.status_code == 302
     row = _db(site).execute("SELECT source, status, recommended_by, note FROM applications"
                             " WHERE worker_id = ? AND job_id = ?", (world.workers["A"], world.jobs["X1"])).fetchone()
-    assert row == ("staff", "待处理", world.users["staff"], "电话说过了")
+    assert row == ("staff", "推荐待确认", world.users["staff"], "电话说过了")
     html = page.get(f"/staff/workers/{world.workers['A']}").text
-    assert "工作人员推荐" in html and "电焊工" in html
+    assert "工作人员推荐" in html and "电焊工" in html and "推荐说明：电话说过了" in html
+    assert "记录电话确认" in html
     # a second recommendation of the same job is refused with a message, not an error page
     response = page.post(f"/staff/workers/{world.workers['A']}/recommend",
                          {"job_id": world.jobs["X1"], "back": "detail"})
     assert response.status_code == 302
     assert "已经投递或推荐过" in page.get(response.headers["Location"]).text
-    if "seekers" in site.app.blueprints:
-        worker_page = site.login("worker_a")
-        mine = worker_page.get("/me/applications")
-        assert mine.status_code == 200 and "电焊工" in mine.text
+    worker_page = site.login("worker_a")
+    mine = worker_page.get("/me/applications")
+    assert mine.status_code == 200 and "电焊工" in mine.text
 
 
 def test_scoped_staff_cannot_recommend_out_of_scope(site, world):
@@ -364,3 +382,138 @@ def test_import_jobs_from_xlsx(site, world, data_dir):
     saved = list((data_dir / "imports").glob("*/*"))
     assert len(saved) == 1 and saved[0].name == "岗位_台账.xlsx"    # no path parts, no spaces
     assert "包装工" in page.get("/staff/jobs?q=海润").text
+
+
+# --- the rulebook world: both doors, one rule ----------------------------------------------------------------
+
+@pytest.fixture
+def doors(rulebook, web_app):
+    """Any actor of the rulebook world at either door: ``doors.page(key)`` (a signed-in browser-like client)
+    and ``doors.api(key, method, url, **kw)`` (the API with the actor's token); ``doors.snapshot()``."""
+    from tests.web.conftest import Page
+
+    class Doors:
+        world = rulebook
+
+        def page(self, key: str) -> Page:
+            client = web_app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = str(rulebook.users[key])
+                session["_fresh"] = True
+            return Page(client)
+
+        def api(self, key: str, method: str, url: str, **kw):
+            headers = {"Authorization": f"Bearer {rulebook.tokens[key]}"}
+            return web_app.test_client().open(url, method=method, headers=headers, **kw)
+
+        def snapshot(self) -> dict:
+            from models.store.config import data_dir
+            from tests.rulebook_world import snapshot
+
+            return snapshot(data_dir() / "tongbang.db")
+
+    return Doors()
+
+
+def _rulebook_form(key: str, **changes) -> dict:
+    from tests.rulebook_world import WORKERS
+
+    form = {name: WORKERS[key].get(name, "") for name in NEW_WORKER}
+    form.update(changes)
+    return form
+
+
+def test_finding_4_a_worker_of_another_county_is_not_registered_by_page_or_api(doors):
+    """County staff (酉阳) registering a worker of 东乡: the page shows the reason on 户籍区县, the API answers
+    403 on hukou_county, and neither writes anything."""
+    before = doors.snapshot()
+    record = _rulebook_form("B", external_id="W-NEW", name="马小梅", id_number="", phone="13987650000")
+    page = doors.page("county_staff")
+    response = page.post("/staff/workers/new", record, from_url="/staff/workers/new")
+    assert response.status_code == 200
+    block = _field_block(response.text, "hukou_county")
+    assert "东乡族自治县" in block and "不在您负责的范围" in block
+    body = {k: v for k, v in record.items() if v}
+    response = doors.api("county_staff", "POST", "/api/v1/workers", json=body)
+    assert response.status_code == 403 and response.get_json()["error"]["field"] == "hukou_county"
+    assert doors.snapshot() == before
+    # the same record of their own county goes through both doors
+    own = dict(record, hukou_province="重庆市", hukou_county="酉阳")
+    assert page.post("/staff/workers/new", own, from_url="/staff/workers/new").status_code == 302
+    response = doors.api("county_staff", "POST", "/api/v1/workers",
+                         json=dict(body, hukou_province="重庆市", hukou_county="酉阳", external_id="W-NEW2",
+                                   phone="13987650001"))
+    assert response.status_code == 201, response.get_json()
+
+
+def test_finding_4_a_workers_hukou_is_not_moved_out_of_scope_by_page_or_api(doors):
+    """County staff editing their own worker A into 东乡, or editing B of 东乡 at all: refused alike."""
+    world = doors.world
+    a, b = world.workers["A"], world.workers["B"]
+    before = doors.snapshot()
+    page = doors.page("county_staff")
+    moved = _rulebook_form("A", hukou_province="甘肃省", hukou_county="东乡县", id_number="")
+    response = page.post(f"/staff/workers/{a}/edit", moved, from_url=f"/staff/workers/{a}/edit")
+    assert response.status_code == 200
+    assert "不在您负责的范围" in _field_block(response.text, "hukou_county")
+    response = doors.api("county_staff", "PATCH", "/api/v1/workers/W-A",
+                         json={"hukou_province": "甘肃省", "hukou_county": "东乡县"})
+    assert response.status_code == 403 and response.get_json()["error"]["field"] == "hukou_county"
+    assert page.get(f"/staff/workers/{b}/edit").status_code == 403
+    assert page.post(f"/staff/workers/{b}/edit", _rulebook_form("B", phone="13900000000")).status_code == 403
+    assert doors.api("county_staff", "PATCH", "/api/v1/workers/W-B", json={"phone": "13900000000"}).status_code == 403
+    assert doors.snapshot() == before
+
+
+def test_phone_consent_on_the_workers_file(doors):
+    """记录电话确认: a pending recommendation shows with the staff note; the note is required; the consent
+    turns it into an application (audited); staff of another place cannot record it."""
+    from models.hiring.applications import get_application
+
+    world = doors.world
+    rec, a = world.applications["rec-A-Y2"], world.workers["A"]
+    page = doors.page("county_staff")
+    html = page.get(f"/staff/workers/{a}").text
+    assert "推荐说明：包吃住，离老乡近" in html and f"/staff/applications/{rec}/consent" in html
+    response = page.post(f"/staff/applications/{rec}/consent", {"note": "  "})
+    assert response.status_code == 200 and "请写明" in response.text
+    db = _db(None)
+    assert get_application(db, rec)["status"] == "推荐待确认"
+    assert doors.page("city_staff").post(f"/staff/applications/{rec}/consent", {"note": "同意"},
+                                         from_url="/staff/").status_code == 404
+    response = page.post(f"/staff/applications/{rec}/consent", {"note": "12月2日电话，本人同意"},
+                         from_url=f"/staff/workers/{a}")
+    assert response.status_code == 302
+    row = get_application(db, rec)
+    assert (row["status"], row["consent_via"]) == ("待处理", "staff_phone")
+    assert db.execute("SELECT user_id FROM audit_log WHERE action = 'application.consent'").fetchall() == \
+        [(world.users["county_staff"],)]
+    assert f"/staff/applications/{rec}/consent" not in page.get(f"/staff/workers/{a}").text
+
+
+def test_a_county_only_account_sees_no_closed_posting_of_a_city(doors):
+    page = doors.page("county_staff")
+    assert "装配工" not in page.get("/staff/jobs?status=closed").text
+    assert "装配工" in doors.page("admin").get("/staff/jobs?status=closed").text
+    assert "装配工" in doors.page("city_staff").get("/staff/jobs?status=closed").text
+    html = page.get("/staff/workers").text
+    assert "冉大山" in html and "白云秀" in html and "马小花" not in html
+
+
+def test_city_staff_see_candidates_they_do_not_cover_masked(doors, encoder):
+    from tests.rulebook_world import ID_A
+
+    world = doors.world
+    html = doors.page("city_staff").get(f"/staff/jobs/{world.jobs['Y2']}/candidates").text
+    assert "白云秀" not in html and "13700001111" not in html      # C: not theirs, not related to 青岛
+    html = doors.page("city_staff").get(f"/staff/jobs/{world.jobs['X1']}/candidates").text
+    assert "冉大山" in html and ID_A[:6] not in html and f"/staff/workers/{world.workers['A']}\"" not in html
+    html = doors.page("county_staff").get(f"/staff/jobs/{world.jobs['X1']}/candidates").text
+    assert f"/staff/workers/{world.workers['A']}\"" in html and ID_A[:6] + "********" in html
+
+
+def test_a_filter_the_registry_refuses_is_shown_next_to_it(doors):
+    html = doors.page("county_staff").get("/staff/workers?status=贫困户").text
+    assert "帮扶身份只能是" in _field_block(html, "status") and "冉大山" not in html
+    html = doors.page("county_staff").get("/staff/jobs?status=deleted").text
+    assert "岗位状态只能是" in _field_block(html, "status") and "电焊工" not in html
