@@ -2,8 +2,8 @@
 editing a worker; seeking or not; the audited ID reveal; worker accounts.
 
 One view for every door: a page and the API show an actor exactly :func:`view` of a worker — the fields of
-``models.access.worker_visibility``'s level, computed here with the applications that relate the worker to
-the actor (an employer the worker applied or was recommended to; city staff whose postings they are).
+``models.access.worker_visibility``'s level, computed here with the applications and placements that relate
+the worker to the actor (:func:`related`).
 
 The rules, each in one place:
 
@@ -63,16 +63,25 @@ NOT_FOUND = "找不到该求职者。"
 # --- what an actor sees -----------------------------------------------------------------------------------
 
 def related(db, actor: Any, worker: dict) -> bool:
-    """The worker applied to, or was recommended for, a posting of the actor: the employer's own postings,
-    or (staff) postings in the staff member's cities. A declined recommendation does not count."""
+    """The worker is the actor's business: they applied to, or were recommended for, a posting of the actor
+    (the employer's own postings; for staff, postings in the staff member's cities), or they work, or worked,
+    there (a placement with the employer; for staff, a placement in their cities). A declined recommendation
+    does not count."""
     employer_id = access.own_employer_id(actor)
     if employer_id is not None:
-        return application_store.related_to_employer(db, employer_id, worker["id"])
+        return application_store.related_to_employer(db, employer_id, worker["id"]) or db.execute(
+            "SELECT 1 FROM placements WHERE worker_id = ? AND employer_id = ? LIMIT 1",
+            (worker["id"], employer_id)).fetchone() is not None
     if access.is_staff(actor):
-        where, params = access.Scope.of(actor).jobs_sql("j")
+        scope = access.Scope.of(actor)
+        where, params = scope.jobs_sql("j")
         if where == "1 = 0":
             return False
-        return application_store.related_to_postings(db, where, params, worker["id"])
+        if application_store.related_to_postings(db, where, params, worker["id"]):
+            return True
+        where, params = scope.cities_sql("p.city")
+        return db.execute(f"SELECT 1 FROM placements p WHERE p.worker_id = ? AND {where} LIMIT 1",
+                          [worker["id"], *params]).fetchone() is not None
     return False
 
 

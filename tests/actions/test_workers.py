@@ -65,8 +65,11 @@ def test_registry_pages_and_filters_in_the_database(rulebook, store):
 @pytest.mark.parametrize("key, worker, level", [
     ("county_staff", "A", "full"), ("county_staff", "B", "masked"), ("county_staff", "D", None),
     ("city_staff", "A", "contact"),       # A applied to X1, a 青岛 posting
-    ("city_staff", "C", "masked"), ("city_staff", "D", None),
-    ("employer", "A", "contact"), ("employer", "C", "masked"), ("employer", "D", None),
+    ("city_staff", "C", "masked"),
+    ("city_staff", "D", "contact"),       # D works at X1, in 青岛, though no longer seeking
+    ("employer", "A", "contact"), ("employer", "C", "masked"),
+    ("employer", "D", "contact"),         # D works for the employer (placed at X1)
+    ("other_employer", "D", None),
     ("other_employer", "A", "contact"),   # recommended to Y2: the employer may contact them
     ("worker", "A", "contact"), ("worker", "C", None), ("anonymous", "A", None), ("admin", "D", "full"),
 ])

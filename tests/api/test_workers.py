@@ -144,7 +144,7 @@ def test_finding_6_an_employer_reads_through_the_api_what_the_pages_show(ruleboo
     one who has, contact details but still no ID fragment."""
     from app.api.schemas import WorkerSchema
     from models.actions import workers as worker_actions
-    from tests.rulebook_world import ID_A, ID_B, ID_C, WORKERS
+    from tests.rulebook_world import ID_A, ID_B, ID_C, ID_D, WORKERS
 
     client = app.test_client()
 
@@ -165,5 +165,8 @@ def test_finding_6_an_employer_reads_through_the_api_what_the_pages_show(ruleboo
         if level == "masked":
             assert not {"birth_year", "gender", "hukou_county"} & set(shown)
             assert WORKERS[worker]["name"] not in text and WORKERS[worker]["phone"] not in text
-    # D stopped seeking and never applied to them: not there at all
-    assert get("employer", "W-D")[0] == 404
+    # D stopped seeking and never applied to Y, nor works there: not there at all for Y; X employs D (placed
+    # at X1), so X sees D's contact details — and still no ID fragment
+    assert get("other_employer", "W-D")[0] == 404
+    status, shown, text = get("employer", "W-D")
+    assert status == 200 and shown["visibility"] == "contact" and ID_D[-4:] not in text
