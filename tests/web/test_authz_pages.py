@@ -68,6 +68,9 @@ CASES = [
     case("seekers.job_detail", "GET", lambda w: f"/jobs/{X3(w)}", {"employer", "city_staff", "admin"},
          {"worker", "other_worker", "other_employer", "county_staff"}),
     case("seekers.apply", "POST", lambda w: f"/jobs/{X1(w)}/apply", WORKERS),
+    # answering a recommendation or withdrawing: the worker's own only; another worker's is not theirs to know
+    case("seekers.answer", "POST", lambda w: f"/me/applications/{w.applications['rec-A-Y2']}/accept", {"worker"},
+         {"other_worker"}),
     # employers (their own employer's postings and applications)
     case("employers.postings", "GET", "/employer/", EMPLOYERS),
     case("employers.posting_new", "GET", "/employer/postings/new", EMPLOYERS),
