@@ -23,7 +23,7 @@ from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
 from models.placement.comparison import KINDS
-from models.placement.stability_rules import TRANSPORT_SUBSIDY
+from models.programme.subsidies import transport
 from models.store import clock
 from models.vocabulary import LIST_STATUSES
 
@@ -59,7 +59,7 @@ def reports():
     """Transport-subsidy list (in scope) and the annual report downloads."""
     today = clock.today()
     return render_template("placements/reports.html", rows=report_actions.subsidy_list(get_db(), current_user),
-                           rule=TRANSPORT_SUBSIDY, today=today, years=list(range(today.year, today.year - 4, -1)),
+                           rule=transport(), today=today, years=list(range(today.year, today.year - 4, -1)),
                            saved=report_actions.saved_reports(current_user))
 
 

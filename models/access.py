@@ -421,6 +421,11 @@ def can_follow_up(user: Any, placement: dict) -> bool:
     return is_staff(user) and Scope.of(user).covers_placement(placement)
 
 
+def can_certify(user: Any, placement: dict) -> bool:
+    """Issue or sign off a placement's 务工证明, or mark its subsidies claimed and paid: staff covering it."""
+    return is_staff(user) and Scope.of(user).covers_placement(placement)
+
+
 # --- batches and reports ----------------------------------------------------------------------------------
 
 def can_view_batch(user: Any, batch: dict) -> bool:
