@@ -22,6 +22,8 @@ _auth.register(bp)
 
 from app.api import (  # noqa: F401
     applications,
+    batches,
+    certificates,
     cli,
     comparisons,
     imports,
@@ -30,6 +32,7 @@ from app.api import (  # noqa: F401
     openapi,
     placements,
     reports,
+    subsidies,
     tokens,
     workers,
 )

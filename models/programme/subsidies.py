@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -150,7 +150,7 @@ def _entry(index: int, raw: object, problems: list[str]) -> Subsidy | None:
     start = len(problems)
 
     def bad(name: str, why: str) -> None:
-        problems.append(f"{label} 字段 {name}：{why}")
+        problems.append(f"{label}字段 {name}：{why}")
 
     for name in sorted(set(raw) - _KNOWN):
         bad(name, "不认识这个字段（拼写错了？）。")
@@ -261,16 +261,9 @@ def load(path: str | Path | None = None) -> Catalogue:
         raise SubsidyConfigError(f"补贴配置文件 {path.name} 有 {len(problems)} 处错误：\n" + "\n".join(problems))
     # cannot_combine holds both ways
     pairs = {(a.key, b) for a in subsidies.values() for b in a.cannot_combine}
-    for key in subsidies:
-        combined = {b for a, b in pairs if a == key} | {a for a, b in pairs if b == key}
-        subsidies[key] = _replace(subsidies[key], cannot_combine=frozenset(combined))
+    subsidies = {key: replace(subsidy, cannot_combine=frozenset(
+        {b for a, b in pairs if a == key} | {a for a, b in pairs if b == key})) for key, subsidy in subsidies.items()}
     return Catalogue(subsidies, path)
-
-
-def _replace(subsidy: Subsidy, **changes) -> Subsidy:
-    from dataclasses import replace
-
-    return replace(subsidy, **changes)
 
 
 def config_path() -> Path:

@@ -452,6 +452,7 @@ def _programme_transport_subsidies(conn: sqlite3.Connection) -> None:
             name TEXT NOT NULL,
             departure_province TEXT,
             departure_county TEXT NOT NULL,
+            departure_county_code TEXT,
             city TEXT NOT NULL,
             depart_date TEXT NOT NULL,
             mode TEXT NOT NULL CHECK (mode IN ('bus', 'train', 'flight')),
