@@ -53,12 +53,16 @@ class Row:
     tables: tuple[str, ...] = ()
     #: The action answers even when it refuses the rows (an import: 201 with the refused rows in its report).
     reports_refusals: bool = False
+    #: Run on each fresh copy of the world before the door is tried (``prepare(db_file, world)``): state the
+    #: action needs that the shared world does not have (a confirmed follow-up, a transport batch).
+    prepare: Callable[[Path, rulebook_world.World], None] | None = None
 
 
 def row(action: str, target: str, *, page: Door | None, api: Door | None, allowed=(), write: bool = True,
         note: str = "", actors: tuple[str, ...] = rulebook_world.ACTORS, tables: tuple[str, ...] = (),
-        reports_refusals: bool = False) -> Row:
-    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals)
+        reports_refusals: bool = False, prepare: Callable[[Path, rulebook_world.World], None] | None = None) -> Row:
+    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals,
+               prepare)
 
 
 def const(value) -> Builder:
