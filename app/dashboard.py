@@ -19,6 +19,7 @@ from app.database import get_db
 from app.followups import STAFF, show_error
 from app.scheduler import last_runs
 from app.web import role_required
+from models.actions import batches as batch_actions
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
@@ -50,7 +51,8 @@ def dashboard():
     db = get_db()
     figures = report_actions.dashboard(db, current_user)
     return render_template("placements/dashboard.html", data=figures["data"], today=figures["today"],
-                           retention=figures["retention"], runs=last_runs(db, 8))
+                           retention=figures["retention"], runs=last_runs(db, 8),
+                           moved=batch_actions.summary(db, current_user))
 
 
 @bp.get("/reports")

@@ -1,8 +1,8 @@
 """Staff pages for the programme around the match: subsidies (due, claimed, paid), 务工证明 (PDF, sign-off,
-county workbook) and 点对点 transport batches.
+county workbook), 点对点 transport batches and the exchange with partner provinces.
 
 Staff and admins only (``app.web.role_required``). Each view parses its form, calls one action of
-``models.actions.subsidies``, ``models.actions.certificates`` or ``models.actions.batches`` and renders or
+``models.actions.subsidies``, ``certificates``, ``batches`` or ``exchange`` and renders or
 redirects; the rules are the actions'. A refused write shows its Chinese message (flash on the page it came
 from, status 400 for forms re-shown); a record outside the staff member's scope is a 404 page.
 """
@@ -21,6 +21,7 @@ from app.followups import STAFF, show_error
 from app.web import role_required
 from models.actions import batches as batch_actions
 from models.actions import certificates as certificate_actions
+from models.actions import exchange as exchange_actions
 from models.actions import subsidies as subsidy_actions
 from models.errors import ActionError
 from models.people.pii import mask_phone
@@ -255,3 +256,26 @@ def batch_passengers_xlsx(batch_id: int):
     label = "完整" if full else "承运"
     return send_file(workbook, mimetype=XLSX, as_attachment=True,
                      download_name=f"乘车名单_{batch_id}_{label}.xlsx")
+
+
+# --- 协作地区数据交换 -----------------------------------------------------------------------------------------
+
+@bp.get("/exchange")
+@role_required(*STAFF)
+def exchange():
+    """The partner counties the staff member may export, each with its download."""
+    return render_template("programme/exchange.html", counties=exchange_actions.counties_for(get_db(), current_user))
+
+
+@bp.get("/exchange.xlsx")
+@role_required(*STAFF)
+def exchange_xlsx():
+    """One county's workers, placed and not yet placed, in the ledger layout (``?county=酉阳县``)."""
+    try:
+        name, workbook = exchange_actions.county_workbook(get_db(), current_user, request.args.get("county") or "")
+    except ActionError as exc:
+        if exc.kind == "not_found":
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for(".exchange")), 303
+    return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=f"交换数据_{name}")

@@ -26,6 +26,7 @@ from app.api import (  # noqa: F401
     certificates,
     cli,
     comparisons,
+    exchange,
     imports,
     jobs,
     matches,

@@ -161,3 +161,9 @@ class BatchSummarySchema(Schema):
     passengers = fields.Integer()
     arrived = fields.Integer()
     routes = fields.List(fields.Dict())
+
+
+class ExchangeCountySchema(Schema):
+    province = fields.String()
+    county = fields.String()
+    code = fields.String()

@@ -296,3 +296,62 @@ def test_batch_from_county_to_city(rulebook, store):
     assert [b["name"] for b in batches_for_job(store, x1)] == ["酉阳土家族苗族自治县→青岛 2026-12-10"]
     assert batches_for_job(store, x1, today=date(2026, 12, 11)) == []
     assert "passenger_list" not in batches_for_job(store, x1)[0]
+
+
+# --- exchange with partner provinces ------------------------------------------------------------------------------
+
+@freeze_time(TODAY)
+def test_exchange_workbook_per_county_in_the_ledger_layout(rulebook, store, data_dir):
+    from models.access import SYSTEM
+    from models.actions import exchange as exchange_actions
+    from models.actions.imports import import_ledger
+    from models.intake.records import WORKER_FIELDS
+
+    county, city = who(rulebook, store, "county_staff"), who(rulebook, store, "city_staff")
+    assert [c["county"] for c in exchange_actions.counties_for(store, county)] == ["酉阳土家族苗族自治县"]
+    assert exchange_actions.counties_for(store, city) == []
+    refused("forbidden", exchange_actions.county_workbook, store, city, "酉阳")
+    refused("invalid", exchange_actions.county_workbook, store, county, "东乡")      # two provinces: say which
+    refused("forbidden", exchange_actions.export_quarter, store, county)
+
+    name, content = exchange_actions.county_workbook(store, county, "酉阳")
+    assert name == "重庆市酉阳土家族苗族自治县_2026-12-02.xlsx"
+    wb = load_workbook(content)
+    assert wb.sheetnames == ["已就业", "未就业", "说明"]
+    placed, waiting = wb["已就业"], wb["未就业"]
+    headers = [c.value for c in placed[1]]
+    assert headers[:4] == ["编号", "姓名", "身份证号", "手机号"] and "就业状态" in headers
+    assert all(WORKER_FIELDS[f].label in headers for f in ("hukou_county", "assistance_status", "skills"))
+    rows = {r[0]: dict(zip(headers, r)) for ws in (placed, waiting) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"W-A", "W-C"}                                   # 酉阳's workers only
+    assert rows["W-C"]["就业状态"] == "在岗" and rows["W-C"]["用人单位"] == "烟台某食品厂"
+    assert [r[0] for r in placed.iter_rows(min_row=2, values_only=True)] == ["W-C"]
+    assert rows["W-A"]["就业状态"] == "未就业" and rows["W-A"]["身份证号"] == rw.ID_A   # in full, for 酉阳 staff
+    assert rows["W-A"]["技能"] == "电焊、气保焊"
+    reveals = store.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'worker.reveal_id'"
+                            " AND detail LIKE '%exchange%'").fetchone()[0]
+    assert reveals == 2 and audit_actions(store)[-1] == "exchange.exported"
+
+    # the file is a ledger Tongbang imports: its first sheet imports back with nothing changed or refused
+    path = data_dir / "exchange.xlsx"
+    content.seek(0)
+    path.write_bytes(content.getvalue())
+    result = import_ledger(store, SYSTEM, "workers", path)
+    assert (result.rejected, result.added, result.updated, result.unchanged) == (0, 0, 0, 1), result.rejections
+
+    # quarterly, by the scheduler: every county with workers, into exchange/2026Q4/
+    done = exchange_actions.export_quarter(store, SYSTEM)
+    assert done["files"] == 2
+    assert sorted(p.name for p in (data_dir / "exchange" / "2026Q4").iterdir()) == \
+        ["甘肃省东乡族自治县.xlsx", "重庆市酉阳土家族苗族自治县.xlsx"]
+
+
+def test_quarterly_exchange_job_runs_once_per_quarter():
+    from datetime import datetime
+
+    from app import scheduler as sched
+
+    spec = sched.JOBS["partner_exchange"]
+    assert spec.period(datetime(2026, 11, 3, 8)) == "2026Q4" and spec.period(datetime(2027, 1, 1, 5)) == "2027Q1"
+    assert spec.is_due(datetime(2026, 10, 1, 5, 0)) and not spec.is_due(datetime(2027, 1, 1, 4, 59))
+    assert spec.cron() == {"hour": 5, "minute": 0, "month": "1,4,7,10", "day": 1}

@@ -244,6 +244,15 @@ SUBSIDY_ROWS = [
         api=Door("GET", lambda w, q=q: f"/api/v1/batches/1/passengers.xlsx{q}"),
         allowed={COUNTY, ADMIN}, prepare=batch_with_c)
       for label, q in (("carrier's (masked)", ""), ("full", "?full=1"))],
+    R("exchange.counties_for", "the partner counties one may export (酉阳 for its staff)", write=False,
+      page=Door("GET", lambda w: "/staff/exchange", shown=lambda w: "500242"),
+      api=Door("GET", lambda w: "/api/v1/exchange/counties", shown=lambda w: "500242"),
+      allowed={COUNTY, ADMIN}, actors=("anonymous", *STAFF),
+      note="city staff are served an empty list: the shown county code tells them apart"),
+    R("exchange.county_workbook", "酉阳's workers, placed and not (full ID numbers)", write=False,
+      page=Door("GET", lambda w: "/staff/exchange.xlsx?county=酉阳"),
+      api=Door("GET", lambda w: "/api/v1/exchange.xlsx?county=酉阳"),
+      allowed={COUNTY, ADMIN}),
 ]
 ROWS += SUBSIDY_ROWS
 
@@ -253,6 +262,7 @@ NOT_IN_TABLE = {
                              "import_upload, in the table, is the doors' action and calls it",
     "placements.recompute_stability": "scheduler only (SYSTEM or admin), no page or API door",
     "reports.save_annual": "scheduler only (SYSTEM or admin), no page or API door",
+    "exchange.export_quarter": "scheduler only (SYSTEM or admin): every county's workbook, no page or API door",
     "subsidies.for_placement": "the placement page's subsidy rows: the rows of subsidies.list_for (in the table) for "
                                "one placement, in the scope of placements.get (in the table); no API door of its own",
 }
