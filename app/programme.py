@@ -167,7 +167,7 @@ def certificates_county():
     try:
         workbook = certificate_actions.county_workbook(get_db(), current_user, county)
     except ActionError as exc:
-        if exc.kind == "not_found":
+        if exc.kind in ("not_found", "forbidden"):
             raise
         flash(exc.message, "error")
         return redirect(url_for(".subsidies")), 303
@@ -272,9 +272,10 @@ def exchange():
 def exchange_xlsx():
     """One county's workers, placed and not yet placed, in the ledger layout (``?county=酉阳县``)."""
     try:
-        name, workbook = exchange_actions.county_workbook(get_db(), current_user, request.args.get("county") or "")
+        name, workbook = exchange_actions.county_workbook(get_db(), current_user, request.args.get("county") or "",
+                                                          reveal_ids=request.args.get("reveal") == "id_number")
     except ActionError as exc:
-        if exc.kind == "not_found":
+        if exc.kind in ("not_found", "forbidden"):
             raise
         flash(exc.message, "error")
         return redirect(url_for(".exchange")), 303

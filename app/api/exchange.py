@@ -2,11 +2,12 @@
 the staff page 协作地区交换): per county, its workers placed and not yet placed in the ledger layout.
 
 - ``GET /exchange/counties``: the counties the caller may export;
-- ``GET /exchange.xlsx?county=``: one county's workbook (full ID numbers: staff covering the county; audited).
+- ``GET /exchange.xlsx?county=``: one county's workbook, ID numbers masked; ``&reveal=id_number`` in full
+  (staff covering the county; each reveal audited).
 """
 from __future__ import annotations
 
-from flask import jsonify, send_file
+from flask import jsonify, request, send_file
 
 from app.api import bp
 from app.api.auth import current_user, roles_required
@@ -32,5 +33,6 @@ def exchange_counties():
      errors=(400, 403, 422))
 def exchange_xlsx():
     args = load_query(CountyQuerySchema())
-    name, workbook = actions.county_workbook(get_db(), current_user(), args["county"])
+    name, workbook = actions.county_workbook(get_db(), current_user(), args["county"],
+                                             reveal_ids=request.args.get("reveal") == "id_number")
     return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=name)

@@ -5,8 +5,8 @@ imported back into Tongbang updates nothing it should not: the extra 就业 colu
 
 Sheets: 已就业 (workers with a placement 在岗 now), 未就业 (everyone else of the county: never placed, or
 left), 说明. Each row adds 就业状态, 用人单位, 工作城市, 岗位, 入职日期, 离职日期 after the ledger columns.
-Full ID numbers are the caller's to supply (``id_numbers``): the action reveals them, audited, only to
-staff covering the county.
+ID numbers are masked unless the caller supplies full ones (``id_numbers``): the action reveals them on
+request, audited, only to staff covering the county.
 
 ``write_quarterly(db, quarter, ...)`` writes every county's workbook into
 ``TONGBANG_DATA_DIR/exchange/<quarter>/`` for the scheduler.
@@ -82,7 +82,8 @@ def workbook(province: str, county: str, placed: list[dict], waiting: list[dict]
                  ("列与同帮导入的求职者台账相同（编号、姓名、身份证号……），可直接用于更新本县台账；"
                  "就业状态及其后各列为平台的就业记录（导入同帮时忽略）。"),
                  "“已就业”为目前在岗的人员；“未就业”包括从未就业和已离职的人员（已离职者列出最近一次就业）。",
-                 "本表含完整身份证号，仅供户籍地工作人员使用，请勿外传。"):
+                 ("本表含完整身份证号，仅供户籍地工作人员使用，请勿外传。" if id_numbers else
+                  "身份证号已脱敏；请按编号（即本县台账的编号）核对。")):
         notes.append([line])
     notes.column_dimensions["A"].width = 100
     buffer = io.BytesIO()

@@ -314,7 +314,9 @@ def test_exchange_workbook_per_county_in_the_ledger_layout(rulebook, store, data
     refused("invalid", exchange_actions.county_workbook, store, county, "东乡")      # two provinces: say which
     refused("forbidden", exchange_actions.export_quarter, store, county)
 
-    name, content = exchange_actions.county_workbook(store, county, "酉阳")
+    masked = load_workbook(exchange_actions.county_workbook(store, county, "酉阳")[1])
+    assert rw.ID_A not in {c for ws in masked.worksheets for r in ws.iter_rows(values_only=True) for c in r}
+    name, content = exchange_actions.county_workbook(store, county, "酉阳", reveal_ids=True)
     assert name == "重庆市酉阳土家族苗族自治县_2026-12-02.xlsx"
     wb = load_workbook(content)
     assert wb.sheetnames == ["已就业", "未就业", "说明"]
@@ -326,7 +328,7 @@ def test_exchange_workbook_per_county_in_the_ledger_layout(rulebook, store, data
     assert set(rows) == {"W-A", "W-C"}                                   # 酉阳's workers only
     assert rows["W-C"]["就业状态"] == "在岗" and rows["W-C"]["用人单位"] == "烟台某食品厂"
     assert [r[0] for r in placed.iter_rows(min_row=2, values_only=True)] == ["W-C"]
-    assert rows["W-A"]["就业状态"] == "未就业" and rows["W-A"]["身份证号"] == rw.ID_A   # in full, for 酉阳 staff
+    assert rows["W-A"]["就业状态"] == "未就业" and rows["W-A"]["身份证号"] == rw.ID_A   # revealed, to 酉阳 staff
     assert rows["W-A"]["技能"] == "电焊、气保焊"
     reveals = store.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'worker.reveal_id'"
                             " AND detail LIKE '%exchange%'").fetchone()[0]
