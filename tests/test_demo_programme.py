@@ -12,7 +12,7 @@ from pathlib import Path
 from freezegun import freeze_time
 
 sys.path.insert(0, str(Path(__file__).parent))
-from placement_factory import make_job, make_user, make_worker  # noqa: E402
+from placement_factory import make_job, make_user, make_worker
 
 
 @freeze_time("2026-12-02 02:00:00")
