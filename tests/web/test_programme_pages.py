@@ -42,7 +42,7 @@ def test_certificate_and_subsidy_from_the_placement_page(site, db):
 
     from models.placement.follow_ups import record_follow_up
 
-    app, world = site
+    _app, world = site
     record_follow_up(db, world.placements["D-X1"], date="2026-09-15", channel="电话", still_employed=True,
                      today=date(2026, 12, 2))
     client, token = signed_in(site, "city_staff")
@@ -77,7 +77,7 @@ def test_certificate_and_subsidy_from_the_placement_page(site, db):
 def test_a_batch_from_the_pages(site, db):
     from models.placement.placements import create_placement
 
-    app, world = site
+    _app, world = site
     create_placement(db, world.workers["A"], job_id=world.jobs["X1"], start_date="2026-11-25")
     client, token = signed_in(site, "county_staff")
     bad = client.post("/staff/batches", data={"csrf_token": token, "departure_county": "酉阳", "city": "北京",
