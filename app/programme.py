@@ -30,6 +30,9 @@ from models.store import clock
 from models.vocabulary import TRANSPORT_MODES
 
 bp = Blueprint("programme", __name__, url_prefix="/staff")
+# The subsidy rules are read and checked when the app is made: a broken data/subsidies.toml stops it at once,
+# every problem named (models.programme.subsidies.SubsidyConfigError), instead of failing on a staff page.
+bp.record_once(lambda _state: catalogue())
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -90,6 +90,11 @@ def user_id(user: Any) -> int | None:
     return _get(user, "id")
 
 
+def display_name(user: Any) -> str:
+    """The name an action records for the acting user (a sign-off, say): display name, else login name."""
+    return str(_get(user, "display_name") or _get(user, "username") or "工作人员")
+
+
 def is_staff(user: Any) -> bool:
     """Staff, admin or SYSTEM."""
     return role(user) in STAFF_ROLES

@@ -63,8 +63,7 @@ def sign(db, actor: Any, placement_id: int, *, note: str | None = None) -> dict:
     """The staff member checked the certificate against the records and signs it off (today); returns it."""
     with transaction(db):
         _certifiable(db, actor, placement_id)
-        name = (access._get(actor, "display_name") or access._get(actor, "username") or "工作人员")
-        store.record_signoff(db, placement_id, user_id=access.user_id(actor), signer_name=str(name),
+        store.record_signoff(db, placement_id, user_id=access.user_id(actor), signer_name=access.display_name(actor),
                              signed_on=clock.today(), note=(note or "").strip()[:200] or None)
     return get(db, actor, placement_id)
 

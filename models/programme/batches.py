@@ -76,7 +76,7 @@ def passengers(db: sqlite_utils.Database, batch_id: int) -> list[dict]:
     """The batch's passengers with their worker and placement columns (the full record: callers mask)."""
     cur = db.execute(
         "SELECT bp.id, bp.worker_id, bp.placement_id, bp.arrived_on, w.external_id, w.name, w.phone, w.id_masked,"
-        " w.id_number_enc, w.hukou_province, w.hukou_county, w.hukou_county_code, p.employer_name, p.title,"
+        " w.hukou_province, w.hukou_county, w.hukou_county_code, p.employer_name, p.title,"
         " p.city FROM batch_passengers bp JOIN workers w ON w.id = bp.worker_id"
         " LEFT JOIN placements p ON p.id = bp.placement_id WHERE bp.batch_id = ? ORDER BY bp.id", (batch_id,))
     names = [c[0] for c in cur.description]

@@ -31,6 +31,7 @@ import sqlite_utils
 
 from models.intake.validation import ValidationError, resolve_county, resolve_province
 from models.placement.placements import PlacementState, add_months, parse_date, with_states
+from models.store import clock
 from models.store.config import REFERENCE_DIR
 from models.store.db import audit, utcnow
 from models.vocabulary import ASSISTANCE_STATUSES, SUBSIDY_RECIPIENTS, SUBSIDY_TRIGGERS
@@ -390,8 +391,6 @@ def eligible_for(db: sqlite_utils.Database, worker_id: int, job: dict | None = N
     those tied to training are left out. Each dict: key, name, kind, payer, amount_yuan, amount_text,
     evidence, document, verified, min_months, from_date, from_text, state, placement_id.
     """
-    from models.store import clock
-
     today = today or clock.today()
     row = db.execute("SELECT id, assistance_status, hukou_province, hukou_county FROM workers WHERE id = ?",
                      (worker_id,)).fetchone()

@@ -105,6 +105,16 @@ document = "某文件"
         subsidies.load(path)
 
 
+def test_the_app_does_not_start_on_a_broken_subsidy_file(data_dir, tmp_path, monkeypatch):
+    from app import create_app
+
+    broken = tmp_path / "subsidies.toml"
+    broken.write_text('[[subsidy]]\nkey = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("TONGBANG_SUBSIDIES_FILE", str(broken))
+    with pytest.raises(subsidies.SubsidyConfigError, match="第 1 项（x）字段 name"):
+        create_app({"TESTING": True, "START_SCHEDULER": False})
+
+
 def test_amounts_by_county_before_province(tmp_path):
     path = tmp_path / "subsidies.toml"
     path.write_text("""
