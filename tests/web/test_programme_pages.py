@@ -72,6 +72,12 @@ def test_certificate_and_subsidy_from_the_placement_page(site, db):
     sheet = load_workbook(io.BytesIO(client.get("/staff/subsidies.xlsx?state=paid").data)).active
     assert [c.value for c in sheet[3]][1] == "马德福" and 500 in [c.value for c in sheet[3]]
 
+    # the worker's file (staff covering 东乡: here the admin) lists what D receives and from when
+    admin, _token = signed_in(site, "admin")
+    file = admin.get(f"/staff/workers/{world.workers['D']}").get_data(as_text=True)
+    assert "可享受的补贴" in file and "一次性交通补贴" in file and "2026年9月1日起" in file and "已发放" in file
+    assert "稳岗务工补贴" in file and "未满期或待回访确认" in file
+
 
 @freeze_time("2026-12-02 02:00:00")
 def test_a_batch_from_the_pages(site, db):
