@@ -17,8 +17,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
-from app.followups import STAFF, show_error
-from app.web import role_required
+from app.followups import STAFF
+from app.web import role_required, show_error
 from models.actions import batches as batch_actions
 from models.actions import certificates as certificate_actions
 from models.actions import exchange as exchange_actions
