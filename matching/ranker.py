@@ -31,6 +31,7 @@ class Scored:
     signals: Signals
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    other: bool = False            # below the relevance floor: shown apart, as 其他在招岗位
 
 
 def semantic_scaler(pool: list[float]):
