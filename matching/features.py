@@ -83,7 +83,46 @@ def prepare_worker(worker: dict) -> dict:
     prepared["_experience_occ"] = experience_occupations(worker)
     prepared["_words"] = _worker_words(worker)
     prepared["_word_bigrams"] = _bigrams(prepared["_words"])
+    prepared["_vague"] = is_vague(worker, prepared["_desired_occ"])
+    prepared["_couple"] = is_couple(worker)
     return prepared
+
+
+# A seeker who says any job will do (啥活都行, 有活就干, 力气大能吃苦, 工资高点就行): no trade to match, so the
+# broad manual jobs (production, loading, sorting, packing, building labour) are what they asked for.
+_VAGUE = re.compile(r"啥活|什么活|什么都|啥都|干啥都|都行|都可以|都能干|有活就|力气|能吃苦|挣钱多|工资高|钱多|不挑")
+_COUPLE = re.compile(r"两口子|夫妻|和老婆|和老公|跟老婆|跟老公|和爱人|带家属")
+
+
+def is_vague(worker: dict, desired: list[Occupation] | None = None) -> bool:
+    """Whether the worker's 求职意向 says any (manual) job will do and names no specific trade."""
+    text = worker.get("desired_jobs") or ""
+    if not _VAGUE.search(text):
+        return False
+    desired = desired_occupations(worker) if desired is None else desired
+    return all(is_broad(o.code) for o in desired)
+
+
+def is_couple(worker: dict) -> bool:
+    """A couple looking for work together: 夫妻房 among the needs, or 两口子/夫妻 in the wish."""
+    return "夫妻房" in (worker.get("needs") or []) or bool(_COUPLE.search(worker.get("desired_jobs") or ""))
+
+
+def is_broad(code: str) -> bool:
+    """A code that only names a major or middle group (6-00-00-00 生产制造及有关人员): not a trade."""
+    parts = code.split("-")
+    return len(parts) < 3 or parts[2] == "00"
+
+
+# The broad manual work of this market, as 职业分类大典 codes (prefixes): production and building work
+# (major group 6, except its auxiliary office/safety/QC roles), loading and carrying, sorting and
+# warehouse handling, and farm labour. Used for vague seekers only.
+MANUAL_PREFIXES = ("6-", "4-02-05-01", "4-02-06-02", "4-02-07-09", "4-02-07-01", "5-0")
+NOT_MANUAL_PREFIXES = ("6-31-99", "6-31-06", "6-31-03", "6-29-02-00")
+
+
+def is_manual(code: str) -> bool:
+    return code.startswith(MANUAL_PREFIXES) and not code.startswith(NOT_MANUAL_PREFIXES)
 
 
 def desired_occupations(worker: dict) -> list[Occupation]:
@@ -207,10 +246,11 @@ def classifier_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _same_family(a: str, b: str) -> bool:
+def _family(a: str, b: str) -> float:
+    """1.0 same code, 0.6 same minor group (X-XX-XX), 0.3 same middle group (X-XX), else 0.0."""
     from models.intake.occupations import same_family
 
-    return bool(same_family(a, b))
+    return float(same_family(a, b))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -281,29 +321,49 @@ class Signals:
 
 
 def occupation_signal(worker: dict, job: dict, signals: Signals) -> None:
-    """Occupation agreement: job title's code vs the worker's desired (then experienced) occupations."""
+    """Occupation agreement: the job title's code against the worker's desired, then experienced occupations.
+
+    Graded by how close (``weights``): the desired code itself; the same minor group (related trade: 电焊工 /
+    切割工), the same middle group; experience of the code itself or of its minor group (transferable
+    experience); a desired code that only names a broad group (生产制造及有关人员, from 普工/进厂) counts as
+    broad agreement; and for a vague seeker any broad manual job does.
+    """
     job_occ = job_occupations(job)
     if not job_occ:
         return
+    occ = job_occ[0]
     desired = desired_occupations(worker)
-    desired_codes = {o.code: o for o in desired}
-    for occ in job_occ[:1]:
-        if occ.code in desired_codes:
-            signals.occupation, signals.occupation_kind = 1.0, "desired"
-            signals.occupation_name = occ.name
-            return
-    experienced = experience_occupations(worker)
-    best = 0.0
-    for occ in job_occ[:1]:
-        for want in desired:
-            if _same_family(occ.code, want.code) and W.OCCUPATION_SAME_FAMILY > best:
-                best = W.OCCUPATION_SAME_FAMILY
-                signals.occupation_kind, signals.occupation_name = "family", want.name
-        for had, _phrase in experienced:
-            if had.code == occ.code and W.OCCUPATION_FROM_EXPERIENCE > best:
-                best = W.OCCUPATION_FROM_EXPERIENCE
-                signals.occupation_kind, signals.occupation_name = "experience", occ.name
-    signals.occupation = best
+    best, kind, name = 0.0, "", ""
+
+    def take(value: float, what: str, label: str) -> None:
+        nonlocal best, kind, name
+        if value > best:
+            best, kind, name = value, what, label
+
+    for want in desired:
+        if want.code == occ.code:
+            if is_broad(occ.code):
+                take(W.OCCUPATION_BROAD_SAME, "broad", want.name)
+            else:
+                take(1.0, "desired", occ.name)
+            continue
+        if is_broad(want.code):
+            if occ.code.startswith(want.code.split("-")[0] + "-") and is_manual(occ.code):
+                take(W.OCCUPATION_BROAD, "broad", want.name)
+            continue
+        closeness = _family(occ.code, want.code)
+        if closeness >= 0.6:
+            take(W.OCCUPATION_SAME_FAMILY, "family", want.name)
+        elif closeness >= 0.3:
+            take(W.OCCUPATION_SAME_GROUP, "family", want.name)
+    for had, phrase in experience_occupations(worker):
+        if had.code == occ.code and not is_broad(occ.code):
+            take(W.OCCUPATION_FROM_EXPERIENCE, "experience", occ.name)
+        elif not is_broad(had.code) and _family(occ.code, had.code) >= 0.6:
+            take(W.OCCUPATION_EXPERIENCE_FAMILY, "experience_family", had.name)
+    if worker.get("_vague", False) and is_manual(occ.code):
+        take(W.OCCUPATION_VAGUE_MANUAL, "manual", occ.name)
+    signals.occupation, signals.occupation_kind, signals.occupation_name = best, kind, name
 
 
 def _worker_words(worker: dict) -> str:
