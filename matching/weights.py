@@ -53,7 +53,7 @@ W_STABILITY = 0.03
 # --- how each signal is graded --------------------------------------------------------------------------
 # Occupation: same code as a desired occupation = 1; same family (e.g. 电焊工 vs 气焊工) = this much;
 # matches only something in the experience text (did it before, did not ask for it) = EXPERIENCE.
-OCCUPATION_SAME_FAMILY = 0.55
+OCCUPATION_SAME_FAMILY = 0.7   # issue 10, tune half: 0.55 -> 0.7 gave 0.724 -> 0.729, dev 0.960 either way
 OCCUPATION_FROM_EXPERIENCE = 0.6
 # Related trades (issue 10): the same middle group of a desired code (6-18 机械加工: 车工 vs 磨工) is weaker
 # than the same minor group; experience whose minor group is the job's (焊工 experience, 切割工 job)
@@ -96,9 +96,9 @@ PENALTY_UNVERIFIED = 0.05
 # A job enters the worker's main list only with evidence that it is their kind of work: any occupation
 # agreement above (desired, related, experienced, broad/manual), a preferred skill the worker has, or a
 # semantic closeness well above the candidate pool's (rescaled semantic >= SEMANTIC_FLOOR, i.e. a z-score
-# of at least +1.25 with Z_CLIP 2.5). Everything else is still a job they can take: it is listed after the
+# of at least +1.75 with Z_CLIP 2.5). Everything else is still a job they can take: it is listed after the
 # main list, apart, as 其他在招岗位 (``Scored.other``), never mixed into it.
-SEMANTIC_FLOOR = 0.75
+SEMANTIC_FLOOR = 0.85          # tune half: 0.65 0.7115, 0.75 0.7164, 0.85 0.7242 (dev 0.960 throughout)
 SEMANTIC_FLOOR_CODED = 0.9        # z >= +2: the worker's own occupations already say what their work is
 # A couple (夫妻房 among the needs) cannot move into a job without a room for two: such jobs lose this much.
 PENALTY_NO_COUPLE_ROOM = 0.06
