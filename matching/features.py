@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from matching import weights as W
@@ -42,6 +42,7 @@ class Occupation:
     code: str
     name: str
     score: float = 0.0
+    phrase: str = ""           # the worker's own words it was read from (desired occupations only)
 
 
 def display_name(name: str) -> str:
@@ -134,7 +135,7 @@ def desired_occupations(worker: dict) -> list[Occupation]:
         for part in _SPLIT.split(phrase):
             found = _classify(part) if part else ()
             if found and found[0].code not in out:
-                out[found[0].code] = found[0]
+                out[found[0].code] = replace(found[0], phrase=part.strip())
     return list(out.values())
 
 
@@ -258,6 +259,14 @@ def _bigrams(text: str) -> set[str]:
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
+def _cjk_bigrams(text: str) -> set[str]:
+    """Pairs of adjacent Chinese characters only (numbers such as the 10 of 干了10年 / 月10000 say nothing)."""
+    out: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
 # Generic bigrams that say nothing about the trade.
 _GENERIC = {"工作", "师傅", "员工", "招聘", "长期", "普工", "工人", "操作", "有限", "公司", "经验", "以上",
             "年以", "熟练", "优先", "岗位", "做过", "干过", "几年", "一年", "两年", "三年", "多年"}
@@ -275,11 +284,11 @@ def experience_phrase(worker: dict, job: dict) -> str | None:
     phrases = experience_clauses(worker.get("experience"))
     if not phrases:
         return None
-    target = _bigrams((job.get("title") or "") + "".join(job.get("skills") or [])) - _GENERIC
+    target = _cjk_bigrams((job.get("title") or "") + "".join(job.get("skills") or [])) - _GENERIC
     job_codes = {o.code for o in job_occupations(job)[:1]}
     best, best_score = None, 0.0
     for phrase in phrases:
-        score = float(len(_bigrams(phrase) & target))
+        score = float(len(_cjk_bigrams(phrase) & target))
         codes = {o.code for o in _classify(phrase)[:1]}
         if codes & job_codes:
             score += 1.5
@@ -296,10 +305,12 @@ class Signals:
     semantic: float = W.NEUTRAL
     occupation: float = 0.0
     occupation_name: str = ""
-    occupation_kind: str = ""          # 'desired' | 'family' | 'experience' | ''
+    occupation_kind: str = ""          # desired broad family experience(_family) skill(_family) manual or ''
+    occupation_phrase: str = ""        # the worker's own words the agreement was read from
     experience_phrase: str | None = None
     skills: float = W.NEUTRAL
     skills_matched: list[str] = field(default_factory=list)
+    skills_named: list[str] = field(default_factory=list)   # of those, as the worker's record words them
     city: float = W.NEUTRAL
     city_match: str | None = None
     salary: float = W.NEUTRAL
@@ -324,7 +335,7 @@ def occupation_signal(worker: dict, job: dict, signals: Signals) -> None:
     """Occupation agreement: the job title's code against the worker's desired, then experienced occupations.
 
     Graded by how close (``weights``): the desired code itself; the same minor group (related trade: 电焊工 /
-    切割工), the same middle group; experience of the code itself or of its minor group (transferable
+    切割工; the middle group is too wide: 车工 and 焊工 share 6-18, and 平车工 reads as 车工); experience of the code itself or of its minor group (transferable
     experience); a desired code that only names a broad group (生产制造及有关人员, from 普工/进厂) counts as
     broad agreement; and for a vague seeker any broad manual job does.
     """
@@ -333,37 +344,37 @@ def occupation_signal(worker: dict, job: dict, signals: Signals) -> None:
         return
     occ = job_occ[0]
     desired = desired_occupations(worker)
-    best, kind, name = 0.0, "", ""
+    best, kind, name, said = 0.0, "", "", ""
 
-    def take(value: float, what: str, label: str) -> None:
-        nonlocal best, kind, name
+    def take(value: float, what: str, label: str, words: str = "") -> None:
+        nonlocal best, kind, name, said
         if value > best:
-            best, kind, name = value, what, label
+            best, kind, name, said = value, what, label, words
 
     for want in desired:
         if want.code == occ.code:
             if is_broad(occ.code):
-                take(W.OCCUPATION_BROAD_SAME, "broad", want.name)
+                take(W.OCCUPATION_BROAD_SAME, "broad", occ.name, want.phrase)
             else:
-                take(1.0, "desired", occ.name)
+                take(1.0, "desired", occ.name, want.phrase)
             continue
         if is_broad(want.code):
             if occ.code.startswith(want.code.split("-")[0] + "-") and is_manual(occ.code):
-                take(W.OCCUPATION_BROAD, "broad", want.name)
+                take(W.OCCUPATION_BROAD, "broad", occ.name, want.phrase)
             continue
-        closeness = _family(occ.code, want.code)
-        if closeness >= 0.6:
-            take(W.OCCUPATION_SAME_FAMILY, "family", want.name)
-        elif closeness >= 0.3:
-            take(W.OCCUPATION_SAME_GROUP, "family", want.name)
+        if _family(occ.code, want.code) >= 0.6:
+            take(W.OCCUPATION_SAME_FAMILY, "family", occ.name, want.phrase)
+    skills = set(worker.get("skills") or [])
     for had, phrase in experience_occupations(worker):
+        source = "skill" if phrase in skills else "experience"     # a phrase of the skills list, or of 工作经历
         if had.code == occ.code and not is_broad(occ.code):
-            take(W.OCCUPATION_FROM_EXPERIENCE, "experience", occ.name)
+            take(W.OCCUPATION_FROM_EXPERIENCE, source, occ.name, phrase)
         elif not is_broad(had.code) and _family(occ.code, had.code) >= 0.6:
-            take(W.OCCUPATION_EXPERIENCE_FAMILY, "experience_family", had.name)
+            take(W.OCCUPATION_EXPERIENCE_FAMILY, source + "_family", occ.name, phrase)
     if worker.get("_vague", False) and is_manual(occ.code):
-        take(W.OCCUPATION_VAGUE_MANUAL, "manual", occ.name)
+        take(W.OCCUPATION_VAGUE_MANUAL, "manual", occ.name, (worker.get("desired_jobs") or "").strip())
     signals.occupation, signals.occupation_kind, signals.occupation_name = best, kind, name
+    signals.occupation_phrase = said
 
 
 def _worker_words(worker: dict) -> str:
@@ -379,12 +390,20 @@ def skill_signal(worker: dict, job: dict, signals: Signals) -> None:
     mine = {s for s in (worker.get("skills") or [])}
     words = worker.get("_words") or _worker_words(worker)
     word_bigrams = worker.get("_word_bigrams") or _bigrams(words)
-    matched = []
+    matched, named = [], []
     for skill in wanted:
-        literal = skill in mine or skill in words or any(m and (m in skill or skill in m) for m in mine)
-        if literal or (len(skill) >= 3 and (_bigrams(skill) & word_bigrams) - _GENERIC):
+        if skill in mine or skill in words:
             matched.append(skill)
+            named.append(skill)
+            continue
+        inside = [m for m in mine if m and (m in skill or skill in m)]
+        if inside:
+            matched.append(skill)
+            named.extend(inside[:1])          # the worker's own word (焊接 for 焊接工艺), never the posting's
+        elif len(skill) >= 3 and (_bigrams(skill) & word_bigrams) - _GENERIC:
+            matched.append(skill)             # counts for the score; too loose to be named as a skill they have
     signals.skills_matched = matched
+    signals.skills_named = list(dict.fromkeys(named))
     signals.skills = len(matched) / len(wanted)
 
 
