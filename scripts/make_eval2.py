@@ -8,7 +8,8 @@ figures flatter the ranker. This set is written from other sources, by other rul
 - **Postings** take their titles verbatim from the real job-board wording of ``data/occupations/testcases.csv``
   (MIT, see ``data/occupations/NOTICE``): 招聘焊工 for a metal works, 电子厂旺季招工7k一个月, 杀鱼师傅 … Only the
   few trades that file has no titles for (building trades: 钢筋工, 砌筑工, 混凝土工; 养老护理员) take the name
-  or alias of their occupation in ``csco22.csv``. Employer, city, pay, benefits, requirements and the
+  or alias of their occupation in ``csco22.csv``, and six plain variants of those we wrote ourselves (``extra``
+  in ``check_titles``: 钢筋工（绑扎）, 建筑钢筋工, 瓦工, 抹灰工（砌筑工）, 建筑普工, 养老院护工). Employer, city, pay, benefits, requirements and the
   description are drawn by a seeded generator with its own phrasing (not the demo data's tables).
 - **Workers** are written two ways: as staff fill a ledger (求职意向 "电焊工", 工作经历 "电焊5年，有证") and as
   workers talk ("在老家钢构厂烧了几年电焊", "啥活都能干，就是要管吃住").
@@ -28,8 +29,8 @@ Grades (the labeller's reading, written down before any ranking was looked at; u
 - ``related`` trades (the same family of work, or experience that transfers: 焊工 -> 切割工/钣金工, 叉车 ->
   仓管/装卸): 1 wherever the job is, if its pay reaches ``0.8 x`` the expectation; 0 otherwise;
 - vague seekers: every broad manual trade (普工, 包装, 分拣, 装卸, 食品加工, 注塑, 建筑小工 …) is ``good``,
-  but only a job that houses people (包吃住/包住/宿舍 for a worker who asked to be housed) and pays what
-  was asked is 2; a manual job that misses either is 1; service jobs (服务员, 销售, 客服, 收银, 美容) are 0;
+  but only a job in a wanted city that houses people (包吃住/包住/宿舍, for a worker who asked to be housed)
+  and pays what was asked is 2; a manual job that misses either is 1; service jobs (服务员, 销售, 客服, 收银, 美容) are 0;
 - couples: a ``good`` trade without 夫妻房 (or 夫妻宿舍) is at most 1;
 - experience-only workers: the trade(s) of their experience are ``good``.
 
@@ -615,7 +616,7 @@ def split(rng: random.Random, workers: list[dict]) -> tuple[list[dict], list[dic
         half = len(members) // 2
         tune += members[:half]
         test += members[half:]
-    key = lambda w: w["external_id"]  # noqa: E731
+    key = lambda w: w["external_id"]
     return sorted(tune, key=key), sorted(test, key=key)
 
 
