@@ -314,7 +314,7 @@ def test_a_huge_number_in_a_json_record_is_400_not_a_500(web_app, world):
                                      ("staff", "/staff/reports/subsidy.xlsx"), ("employer_x", "/employer/"),
                                      ("staff", "/account/password")])
 def test_signed_in_pages_and_downloads_are_no_store(site, world, who, url):
-    response = site.login(who).get(url)
+    response = site.login(who).client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     assert response.headers["Cache-Control"] == "no-store"
 
