@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 
 wsgi_app = "app:create_app()"
 bind = os.environ.get("TONGBANG_BIND", "127.0.0.1:5000")
@@ -21,8 +23,11 @@ workers = int(os.environ.get("TONGBANG_WORKERS", "4"))
 threads = 1
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
-#: A worker loading the model under load takes over 30 s; warm-up notifies the master between its steps.
 timeout = 60
+#: Loading m3e-small took 38 s on this shared 2-core machine (9 s idle): longer than ``timeout``, after which
+#: the master would kill a worker that has not reported. While it warms up, a worker reports every few seconds,
+#: for at most this long; a warm-up that hangs past it is killed like a hung request.
+WARM_UP_LIMIT = 300
 
 log = logging.getLogger("gunicorn.error")
 
@@ -33,7 +38,18 @@ def post_worker_init(worker) -> None:
     from matching.service import warm_up
 
     app = worker.wsgi
-    with app.app_context():
-        steps = warm_up(get_db(), notify=worker.notify)
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        deadline = time.monotonic() + WARM_UP_LIMIT
+        while not done.wait(5) and time.monotonic() < deadline:
+            worker.notify()
+
+    threading.Thread(target=heartbeat, name="warm-up-heartbeat", daemon=True).start()
+    try:
+        with app.app_context():
+            steps = warm_up(get_db(), notify=worker.notify)
+    finally:
+        done.set()
     log.info("worker %s warmed up before serving: %s", worker.pid,
              ", ".join(f"{name} {seconds:.1f}s" for name, seconds in steps.items()))

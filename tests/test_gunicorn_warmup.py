@@ -76,3 +76,18 @@ def test_gunicorn_worker_answers_only_after_warming_up(data_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_slow_warm_up_keeps_reporting_to_the_master(app, monkeypatch):
+    """m3e-small took 38 s to load on the shared machine, over gunicorn's 60 s timeout under worse load: the
+    worker must keep telling the master it is alive while the model loads, or it is killed in a boot loop."""
+    import matching.service
+
+    def slow(db, notify=None):
+        time.sleep(6)
+        return {"encoder": 6.0}
+
+    monkeypatch.setattr(matching.service, "warm_up", slow)
+    worker = FakeWorker(app)
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker)
+    assert worker.beats >= 1
