@@ -28,7 +28,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-
 from werkzeug.routing import IntegerConverter
 
 from app import login_limits

@@ -6,10 +6,9 @@ is a 400, a well-formed body that breaks a rule is a 422, both naming the offend
 """
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import math
+from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
