@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from app import login_limits
 from app.database import get_db
-from app.web import SessionUser, error_page, home_for, limiter
+from app.web import SessionUser, error_page, home_for
 from models.actions import accounts
 from models.errors import ActionError
 from models.people import users
@@ -119,12 +119,14 @@ def change_password():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
+        if login_limits.registration_blocked():
+            return error_page(429, "操作太频繁", "从您这里提交的注册太多，请一小时后再试；需要帮助请联系工作人员。")
+        login_limits.registration_tried()
         record = {k: form[k].data for k in ("name", "phone", "hukou_province", "hukou_county",
                                             "assistance_status", "desired_jobs")}
         try:

@@ -13,6 +13,7 @@ What is counted (sliding windows of :data:`WINDOW` seconds, the numbers in ``app
   that address is refused (429) even with the right password; the owner signing in from another address is
   not, so an attacker cannot lock a person out of their account.
 - ``LOGIN_FAILURES_PER_ADDRESS`` (30): failed sign-ins from one address to any accounts (password spraying).
+- ``REGISTRATIONS_PER_HOUR`` (10): registration forms submitted from one address (valid or not).
 - ``API_AUTH_FAILURES_PER_MINUTE`` (30, per 60 s): bad API tokens from one address.
 
 A success clears the account-at-address counter. The address is ``request.remote_addr``: the peer, or — only
@@ -128,6 +129,18 @@ def login_succeeded(username: str) -> None:
     counters().clear(_keys(username)[0])
 
 
+def registration_blocked() -> bool:
+    """Whether this address has submitted ``REGISTRATIONS_PER_HOUR`` registrations in the last hour."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return False
+    return counters().count(f"register-addr:{address()}", 3600) >= int(current_app.config["REGISTRATIONS_PER_HOUR"])
+
+
+def registration_tried() -> None:
+    if current_app.config.get("RATELIMIT_ENABLED", True):
+        counters().hit(f"register-addr:{address()}", 3600)
+
+
 def api_auth_blocked() -> bool:
     limit = int(current_app.config.get("API_AUTH_FAILURES_PER_MINUTE", 30))
     return bool(limit) and counters().count(f"api-auth:{address()}", 60) >= limit
@@ -141,3 +154,4 @@ def api_auth_failed() -> None:
 def init_app(app) -> None:
     app.config.setdefault("LOGIN_FAILURES_PER_ACCOUNT", 10)
     app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 30)
+    app.config.setdefault("REGISTRATIONS_PER_HOUR", 10)

@@ -8,8 +8,7 @@
   (:meth:`SessionUser.get_id`); signing out or changing the password raises the version, so every other
   session of the account (other browsers, a copied cookie) is refused on its next request.
 - Rate limits: failed sign-ins per account and per address, shared by every process
-  (``app.login_limits``: the store, or Redis); Flask-Limiter holds the registration limit (Redis when
-  ``TONGBANG_REDIS_URL`` is set, else per process).
+  (``app.login_limits``: the store, or Redis), and registrations per address the same way.
 - Security headers on every response: a strict CSP (scripts and styles from this site only), no
   framing, no sniffing, no referrer leaks; ``Cache-Control: no-store`` on every signed-in response, every
   API response and every download (they carry personal data; no browser or proxy may keep them).
@@ -24,8 +23,6 @@ import os
 from functools import wraps
 
 from flask import Flask, abort, g, redirect, render_template, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.routing import IntegerConverter
@@ -40,7 +37,6 @@ from models.people.users import ROLE_LABELS
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
@@ -201,13 +197,11 @@ MAX_ID = 2**63 - 1
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # forms stay valid as long as the session
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     login_limits.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     # TONGBANG_RATELIMIT=0 turns the login limit off (the web benchmark signs in 40 accounts at once).
     app.config.setdefault("RATELIMIT_ENABLED", os.environ.get("TONGBANG_RATELIMIT", "1") != "0")
-    limiter.init_app(app)
     app.after_request(_security_headers)
     _register_error_handlers(app)
 

@@ -222,6 +222,17 @@ def test_behind_a_configured_proxy_each_client_has_its_own_address(data_dir, wor
     assert _login(app, "staff", PASSWORD, addr=proxy, headers={"X-Forwarded-For": "198.51.100.8"}).status_code == 302
 
 
+
+def test_registrations_per_address_are_limited_in_the_shared_store(limited_app):
+    def register(addr):
+        return limited_app.test_client().post("/register", data={**REGISTRATION, "phone": "12345"},
+                                              environ_base={"REMOTE_ADDR": addr})
+    assert [register("10.0.0.5").status_code for _ in range(10)] == [200] * 10
+    refused = register("10.0.0.5")
+    assert refused.status_code == 429 and "注册太多" in refused.get_data(as_text=True)
+    assert register("10.0.0.6").status_code == 200
+    assert _count(limited_app, "SELECT COUNT(*) FROM rate_limits WHERE key LIKE 'register-addr:%'") == 11
+
 def test_login_limit_is_shared_by_processes(limited_app, data_dir):
     """The finding: with two processes, 12 of 30 wrong passwords got through. Here another process (a real
     second Python process on the same store) spends 6 of the 10 allowed failures; this one gets 4 more."""
