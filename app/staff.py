@@ -42,6 +42,7 @@ from models.actions import imports as import_actions
 from models.actions import matches as match_actions
 from models.actions import placements as placement_actions
 from models.actions import postings as posting_actions
+from models.actions import subsidies as subsidy_actions
 from models.actions import workers as worker_actions
 from models.errors import ActionError
 from models.hiring.applications import applied_job_ids
@@ -294,7 +295,9 @@ def _render_detail(db, worker_id: int, *, revealed: str | None = None, account_f
                            placements=placements, account=file["account"], account_form=account_form,
                            revealed=revealed, new_account=new_account, button=ButtonForm(formdata=None),
                            consentable=consentable, consent_form=consent_form or ConsentForm(formdata=None),
-                           consent_for=consent_for, general=general or [])
+                           consent_for=consent_for, general=general or [],
+                           subsidies=subsidy_actions.for_worker(db, current_user, worker_id)
+                           if access.staff_covers_worker(current_user, worker) else [])
 
 
 @bp.get("/workers/<int:worker_id>")
