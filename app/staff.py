@@ -60,6 +60,8 @@ from models.vocabulary import LEDGER_KINDS as KIND_LABELS
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 PER_PAGE = 20
+#: The last page number a list accepts (a larger ?page= shows that page, never an overflowing OFFSET).
+MAX_PAGE = 100_000
 staff_only = role_required("staff", "admin")
 
 
@@ -89,7 +91,7 @@ class QueryForm(FlaskForm):
     page = IntegerField(validators=[Optional()], default=1)
 
     def page_number(self) -> int:
-        return max(1, self.page.data or 1) if not self.page.errors else 1
+        return min(max(1, self.page.data or 1), MAX_PAGE) if not self.page.errors else 1
 
 
 class WorkerFilterForm(QueryForm):

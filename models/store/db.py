@@ -482,12 +482,49 @@ def _programme_transport_subsidies(conn: sqlite3.Connection) -> None:
     )
 
 
+def _account_sessions_and_limits(conn: sqlite3.Connection) -> None:
+    """Sessions that end, login limits every process shares, and internal numbers without personal data.
+
+    - ``users.session_version``: a signed-in browser session carries the version it was made under; signing
+      out or changing the password raises it, so every other session of that account ends on its next request.
+    - ``rate_limits``: one row per counted attempt (``key`` like ``login-addr:1.2.3.4``, ``at`` in epoch
+      seconds), read by every process on this machine (Redis replaces it when ``TONGBANG_REDIS_URL`` is set).
+    - Self-registered workers were numbered ``SELF-<full phone>``; they become ``SELF-YYYYMMDD-NNNN`` (the
+      registration date and a running number within that day), as new registrations are numbered.
+    """
+    conn.executescript(
+        """
+        ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE rate_limits (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX idx_rate_limits_key_at ON rate_limits(key, at);
+        """
+    )
+    rows = conn.execute(
+        "SELECT id, created_at FROM workers WHERE external_id LIKE 'SELF-1__________' ORDER BY created_at, id").fetchall()
+    taken = {r[0] for r in conn.execute("SELECT external_id FROM workers WHERE external_id LIKE 'SELF-%'")}
+    counters: dict[str, int] = {}
+    for worker_id, created_at in rows:
+        day = (created_at or "")[:10].replace("-", "") or "00000000"
+        while True:
+            counters[day] = counters.get(day, 0) + 1
+            number = f"SELF-{day}-{counters[day]:04d}"
+            if number not in taken:
+                break
+        taken.add(number)
+        conn.execute("UPDATE workers SET external_id = ? WHERE id = ?", (number, worker_id))
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
     _v2_placements,
     _v3_consent_and_scope,
     _programme_transport_subsidies,
+    _account_sessions_and_limits,
 ]
 
 

@@ -511,6 +511,27 @@ SUBSIDY_ROWS = [
 ]
 ROWS += SUBSIDY_ROWS
 
+# --- one's own account (issue 9): every signed-in actor, on their own account only ---------------------------
+SIGNED_IN = set(rw.ACTORS) - {"anonymous"}
+NEW_PASSWORD = "yantai-gangwu-2027"
+ROWS += [
+    R("accounts.change_password", "the actor's own password", allowed=SIGNED_IN,
+      page=Door("POST", lambda w: "/account/password",
+                lambda w: {"current_password": rw.PASSWORD, "new_password": NEW_PASSWORD,
+                           "confirm": NEW_PASSWORD}),
+      api=Door("POST", lambda w: "/api/v1/me/password",
+               lambda w: {"current_password": rw.PASSWORD, "new_password": NEW_PASSWORD})),
+    R("accounts.end_sessions", "every browser session of the actor (sign out everywhere)", allowed=SIGNED_IN,
+      page=Door("POST", lambda w: "/logout", lambda w: {}),
+      api=Door("DELETE", lambda w: "/api/v1/me/sessions")),
+    R("accounts.register_worker", "a new worker with a phone nobody has", allowed={"anonymous"},
+      note="only the registration page: the API is for token holders, who already have an account",
+      page=Door("POST", lambda w: "/register",
+                lambda w: {"name": "冉小山", "phone": "13700009999", "password": "youyang-hanjie-26",
+                           "hukou_province": "重庆市", "hukou_county": "酉阳", "assistance_status": "脱贫享受政策人口"}),
+      api=None),
+]
+
 #: Actions of ``models.actions`` deliberately not in the table, with the reason (every other one must be).
 NOT_IN_TABLE = {
     "workers.present": "a helper of view/candidates (what an actor sees of a worker), not an action",
