@@ -53,3 +53,20 @@ LIST_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象")
 
 # --- ledgers ---------------------------------------------------------------------------------------------
 LEDGER_KINDS = {"workers": "求职者", "jobs": "岗位"}
+
+# --- messages to workers (我的消息) ---------------------------------------------------------------------------
+#: Kinds of message a worker gets, with the heading they read (and an SMS/WeChat subject).
+MESSAGE_KINDS = {
+    "recommend": "工作人员给您推荐了岗位",
+    "status": "投递有新进展",
+    "closed": "岗位已停招",
+    "followup": "工作人员要给您回访",
+    "batch": "集中出行安排",
+    "placement": "就业登记",
+    "account": "账号消息",
+}
+#: 忘记密码 requests: waiting for the responsible staff member, done, cancelled.
+PASSWORD_RESET_STATUSES = ("pending", "done", "cancelled")
+#: 我已找到工作 reports: waiting for staff, confirmed into a placement, not confirmed.
+PLACEMENT_CLAIM_STATUSES = ("pending", "confirmed", "rejected")
+PLACEMENT_CLAIM_LABELS = {"pending": "等待工作人员确认", "confirmed": "工作人员已确认", "rejected": "工作人员未确认"}

@@ -2,7 +2,7 @@
 
 Resources: ``workers``, ``jobs``, ``matches`` (both directions), ``applications``, ``placements``,
 ``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``tokens`` (the caller and their
-tokens), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
+tokens), ``me_messages`` (我的消息), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
 ``flask --app app api token create|revoke|list``.
 
 The web platform registers :data:`bp` (and exempts it from the CSRF check: it takes no cookies).
@@ -24,9 +24,11 @@ from app.api import (  # noqa: F401
     applications,
     cli,
     comparisons,
+    contacts,
     imports,
     jobs,
     matches,
+    me_messages,
     openapi,
     placements,
     reports,

@@ -1,0 +1,197 @@
+"""The worker's own pages beyond jobs (issue 12): 我的消息, and the self-service that goes with them.
+
+Each view parses its form, calls one action of ``models.actions`` with the session user, and renders; the
+rules (whose message, who may do what) are the actions'. A refused action shows its Chinese message (as a
+flash on the page it came from); a record the user may not know about is the 404 page.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+
+from app.database import get_db
+from app.web import home_for, limiter, role_required
+from models.actions import accounts as account_actions
+from models.actions import contacts as contact_actions
+from models.actions import messages as message_actions
+from models.actions import placements as placement_actions
+from models.errors import ActionError
+from models.people.users import MIN_PASSWORD
+from models.store import clock
+from models.vocabulary import PLACEMENT_CLAIM_LABELS
+
+bp = Blueprint("me", __name__)
+
+#: Messages per page on 我的消息 (newest first; 更多 loads the next page).
+MESSAGES_PER_PAGE = 20
+
+
+class TokenForm(FlaskForm):
+    """A button that posts nothing but the CSRF token."""
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+@bp.app_context_processor
+def _contact_globals() -> dict:
+    """``my_contact()`` for templates: the signed-in worker's responsible staff member (None for other roles),
+    computed only when a page shows it."""
+    def my_contact():
+        if getattr(current_user, "role", None) != "worker" or current_user.worker_id is None:
+            return None
+        try:
+            return contact_actions.contact_for(get_db(), current_user)
+        except ActionError:
+            return None
+    return {"my_contact": my_contact}
+
+
+# --- 联系工作人员 -------------------------------------------------------------------------------------------
+
+@bp.get("/me/contact")
+@role_required("worker")
+def contact():
+    """联系工作人员: who is responsible for the worker, their work phone (tap to call) and office."""
+    return render_template("me/contact.html", contact=contact_actions.contact_for(get_db(), current_user))
+
+
+# --- 我的消息 ----------------------------------------------------------------------------------------------
+
+@bp.get("/me/messages")
+@role_required("worker")
+def messages():
+    """The worker's messages, newest first, unread ones marked; 全部标为已读 and 更多."""
+    db = get_db()
+    page = _page()
+    rows, total = message_actions.list_for(db, current_user, limit=page * MESSAGES_PER_PAGE)
+    return render_template("me/messages.html", rows=rows, total=total, form=TokenForm(),
+                           more=url_for(".messages", page=page + 1) if total > len(rows) else None)
+
+
+@bp.post("/me/messages/<int:message_id>/read")
+@role_required("worker")
+def message_read(message_id: int):
+    """Mark one message read, then open its link (or go back to the list)."""
+    if not TokenForm().validate_on_submit():
+        abort(400)
+    message_actions.mark_read(get_db(), current_user, message_id)
+    target = request.form.get("go")
+    if target and target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for(".messages"))
+
+
+@bp.post("/me/messages/read")
+@role_required("worker")
+def messages_read_all():
+    """全部标为已读."""
+    if not TokenForm().validate_on_submit():
+        abort(400)
+    changed = message_actions.mark_read(get_db(), current_user)
+    flash(f"已将 {changed} 条消息标为已读。" if changed else "没有未读消息。", "success")
+    return redirect(url_for(".messages"))
+
+
+def show_error(form: FlaskForm, exc: ActionError) -> None:
+    """Each message of a refused action next to its form field (the form's own errors when no field fits);
+    records the user may not know about and refusals of the whole request go to the error page."""
+    if exc.kind in ("not_found", "forbidden"):
+        raise exc
+    for field, message in exc.errors:
+        target = getattr(form, field, None) if field else None
+        if target is None or not hasattr(target, "errors"):
+            form.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message]
+
+
+# --- 修改密码 ----------------------------------------------------------------------------------------------
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("原密码", render_kw={"autocomplete": "current-password"})
+    new = PasswordField(f"新密码（至少{MIN_PASSWORD}位）", render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField("再输一次新密码", render_kw={"autocomplete": "new-password"})
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@role_required("worker", "employer", "staff", "admin")
+def password():
+    """Change one's own password (every role)."""
+    form = PasswordForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            account_actions.change_password(get_db(), current_user, form.current.data or "", form.new.data or "",
+                                            form.repeat.data or "")
+        except ActionError as exc:
+            show_error(form, exc)
+            return render_template("me/password.html", form=form), 400
+        flash("密码已修改，下次请用新密码登录。", "success")
+        return redirect(home_for(current_user))
+    return render_template("me/password.html", form=form)
+
+
+# --- 忘记密码 (no sign-in) ------------------------------------------------------------------------------------
+
+class ForgotForm(FlaskForm):
+    who = StringField("登录用的手机号或用户名", render_kw={"inputmode": "tel", "autocomplete": "username"})
+    note = StringField("方便接电话的时间（可不填）")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def forgot():
+    """忘记密码: the request goes to the responsible staff member, who calls back and resets it. The answer is
+    the same whether or not the account exists."""
+    form = ForgotForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            account_actions.request_reset(get_db(), current_user, form.who.data or "", form.note.data)
+        except ActionError as exc:
+            show_error(form, exc)
+            return render_template("me/forgot.html", form=form, sent=False), 400
+        return render_template("me/forgot.html", form=form, sent=True)
+    return render_template("me/forgot.html", form=form, sent=False)
+
+
+# --- 我已找到工作 ----------------------------------------------------------------------------------------------
+
+class FoundJobForm(FlaskForm):
+    employer_name = StringField("在哪个单位上班")
+    title = StringField("做什么工作")
+    city = StringField("在哪个城市")
+    start_date = StringField("哪天开始上班", render_kw={"type": "date"})
+
+
+@bp.route("/me/found-job", methods=["GET", "POST"])
+@role_required("worker")
+def found_job():
+    """我已找到工作: the worker reports the job; staff confirm it into a placement."""
+    db = get_db()
+    form = FoundJobForm(data={"start_date": clock.today().isoformat()}) if request.method == "GET" else FoundJobForm()
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            placement_actions.report_found_job(
+                db, current_user, employer_name=form.employer_name.data or "", title=form.title.data or "",
+                city=form.city.data, start_date=form.start_date.data or None)
+        except ActionError as exc:
+            show_error(form, exc)
+            status = 400
+        else:
+            flash("已登记，工作人员核实后会确认。恭喜您找到工作！", "success")
+            return redirect(url_for(".found_job"))
+    return render_template("me/found_job.html", form=form, claims=placement_actions.list_found_jobs(db, current_user),
+                           labels=PLACEMENT_CLAIM_LABELS), status
