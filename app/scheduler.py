@@ -259,8 +259,8 @@ def tick(db: sqlite_utils.Database, *, clock: Clock | None = None, owner: str | 
         for spec in JOBS.values():
             if spec.is_due(clock()):
                 results.append(run_job(db, spec.name, clock=clock, owner=owner))
-        deliver_pending(db)  # messages to workers queued by the actions go out through SMS/WeChat
         retry_failed(db)  # messages whose SMS/WeChat delivery failed are tried again, never dropped
+        deliver_pending(db)  # messages to workers queued by the actions go out through SMS/WeChat
         return [r for r in results if r.status != "skipped"]
     finally:
         release_lock(db, "tick", owner)

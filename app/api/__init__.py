@@ -32,6 +32,7 @@ from app.api import (  # noqa: F401
     openapi,
     placements,
     reports,
+    self_service,
     tokens,
     workers,
 )

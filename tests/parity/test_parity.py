@@ -17,8 +17,9 @@ import io
 import pkgutil
 
 import pytest
+from rulebook_world import PASSWORD
 
-from parity.harness import Door, run_api, run_page
+from parity.harness import Door, const, run_api, run_page
 from parity.harness import row as R
 
 STAFF = ("county_staff", "city_staff", "admin")
@@ -108,6 +109,75 @@ ROWS = [
       page=Door("GET", lambda w: "/staff/reports/annual/2026.xlsx"),
       api=Door("GET", lambda w: "/api/v1/reports/annual/2026.xlsx"),
       allowed=set(STAFF)),
+    # --- the worker's side (issue 12): messages, who to call, self-service ---------------------------------
+    R("messages.list_for", "A's message about the recommendation rec-A-Y2", write=False,
+      actors=("anonymous", "worker"),
+      note="a list of one's own: B, staff and employers get their own (other) lists, not a refusal — "
+           "tests/test_worker_side.py checks B never sees A's message",
+      page=Door("GET", lambda w: "/me/messages", shown=lambda w: "推荐了“普工”"),
+      api=Door("GET", lambda w: "/api/v1/me/messages", shown=lambda w: "推荐了“普工”"),
+      allowed={"worker"}),
+    R("messages.mark_read", "A's message A-rec",
+      page=Door("POST", lambda w: f"/me/messages/{w.messages['A-rec']}/read"),
+      api=Door("POST", lambda w: f"/api/v1/me/messages/{w.messages['A-rec']}/read"),
+      allowed={"worker"}),
+    R("contacts.contact_for", "the signed-in worker's responsible staff member (酉阳: county staff)", write=False,
+      actors=("anonymous", "worker", "other_worker"),
+      note="B's county (东乡) has nobody: the page says so and the API answers 404",
+      page=Door("GET", lambda w: "/me/contact", shown=lambda w: "county_staff"),
+      api=Door("GET", lambda w: "/api/v1/me/contact", shown=lambda w: "county_staff"),
+      allowed={"worker"}),
+    *[R("contacts.assign_contact", f"worker {key}: city staff becomes responsible",
+        page=Door("POST", lambda w, k=key: f"/staff/workers/{w.workers[k]}/contact", const({"username": "city_staff"})),
+        api=Door("PUT", lambda w, k=key: f"/api/v1/workers/W-{k}/contact", const({"username": "city_staff"})),
+        allowed=allowed)
+      for key, allowed in (("A", {COUNTY, ADMIN}), ("B", {ADMIN}))],
+    R("contacts.set_own_details", "the actor's own work phone and office",
+      page=Door("POST", lambda w: "/staff/me/details", const({"work_phone": "023-75551234", "office": "酉阳县就业局3号窗口"})),
+      api=Door("PUT", lambda w: "/api/v1/me/contact-details",
+               const({"work_phone": "023-75551234", "office": "酉阳县就业局3号窗口"})),
+      allowed=set(STAFF)),
+    R("accounts.change_password", "the actor's own password",
+      page=Door("POST", lambda w: "/me/password", const({"current": PASSWORD, "new": "new-Pass-456",
+                                                         "repeat": "new-Pass-456"})),
+      api=Door("POST", lambda w: "/api/v1/me/password", const({"current": PASSWORD, "new": "new-Pass-456"})),
+      allowed={"worker", "other_worker", "employer", "other_employer", *STAFF}),
+    R("accounts.list_resets", "A's 忘记密码 request", write=False,
+      actors=("anonymous", "worker", "other_worker", "employer", "other_employer", COUNTY, ADMIN),
+      note="city staff get their own (empty) list, not a refusal; tests/test_worker_side.py checks it",
+      page=Door("GET", lambda w: "/staff/care/", shown=lambda w: "（W-A）"),
+      api=Door("GET", lambda w: "/api/v1/password-resets", shown=lambda w: '"W-A"'),
+      allowed={COUNTY, ADMIN}),
+    R("accounts.complete_reset", "A's 忘记密码 request",
+      page=Door("POST", lambda w: f"/staff/care/resets/{w.resets['A']}/done",
+                const({"identity_note": "电话核对身份证后四位", "new_password": "reset-Pass-789"})),
+      api=Door("POST", lambda w: f"/api/v1/password-resets/{w.resets['A']}/done",
+               const({"identity_note": "电话核对身份证后四位", "new_password": "reset-Pass-789"})),
+      allowed={COUNTY, ADMIN}),
+    R("accounts.cancel_reset", "A's 忘记密码 request",
+      page=Door("POST", lambda w: f"/staff/care/resets/{w.resets['A']}/cancel", const({"reason": "不是本人"})),
+      api=Door("POST", lambda w: f"/api/v1/password-resets/{w.resets['A']}/cancel", const({"reason": "不是本人"})),
+      allowed={COUNTY, ADMIN}),
+    R("placements.report_found_job", "我已找到工作 at a job found outside",
+      page=Door("POST", lambda w: "/me/found-job", const({"employer_name": "青岛某电子厂", "title": "普工",
+                                                          "city": "青岛", "start_date": "2026-10-10"})),
+      api=Door("POST", lambda w: "/api/v1/me/found-jobs", const({"employer_name": "青岛某电子厂", "title": "普工",
+                                                                  "city": "青岛", "start_date": "2026-10-10"})),
+      allowed={"worker", "other_worker"}),
+    R("placements.list_found_jobs", "C's pending 我已找到工作", write=False,
+      actors=("anonymous", "employer", "other_employer", COUNTY, ADMIN),
+      note="workers and city staff get their own lists, not a refusal; tests/test_worker_side.py checks them",
+      page=Door("GET", lambda w: "/staff/care/", shown=lambda w: "（W-C）"),
+      api=Door("GET", lambda w: "/api/v1/found-jobs", shown=lambda w: '"W-C"'),
+      allowed={COUNTY, ADMIN}),
+    R("placements.confirm_found_job", "C's pending 我已找到工作",
+      page=Door("POST", lambda w: f"/staff/care/claims/{w.claims['C']}/confirm"),
+      api=Door("POST", lambda w: f"/api/v1/found-jobs/{w.claims['C']}/confirm"),
+      allowed={COUNTY, ADMIN}),
+    R("placements.reject_found_job", "C's pending 我已找到工作",
+      page=Door("POST", lambda w: f"/staff/care/claims/{w.claims['C']}/reject", const({"reason": "单位说没有此人"})),
+      api=Door("POST", lambda w: f"/api/v1/found-jobs/{w.claims['C']}/reject", const({"reason": "单位说没有此人"})),
+      allowed={COUNTY, ADMIN}),
 ]
 
 #: Actions of ``models.actions`` deliberately not in the table, with the reason (every other one must be).
@@ -116,6 +186,11 @@ NOT_IN_TABLE = {
                              "import_upload, in the table, is the doors' action and calls it",
     "placements.recompute_stability": "scheduler only (SYSTEM or admin), no page or API door",
     "reports.save_annual": "scheduler only (SYSTEM or admin), no page or API door",
+    "messages.unread_count": "the number next to 消息 in the menu (one door: every page's menu); what it counts "
+                             "is messages.list_for's, in the table",
+    "accounts.request_reset": "忘记密码 has the page only: whoever forgot their password has no API token; asked "
+                              "by anyone, answered the same whether or not the account exists "
+                              "(tests/test_worker_side.py)",
 }
 
 CASES = [pytest.param(r, actor, id=f"{r.action}|{r.target}|{actor}") for r in ROWS for actor in r.actors]
