@@ -73,6 +73,9 @@ def reset_done(reset_id: int):
         row = account_actions.complete_reset(get_db(), current_user, reset_id, new_password=form.new_password.data or "",
                                              identity_note=form.identity_note.data or "")
     except ActionError as exc:
+        if exc.kind == "conflict":  # handled meanwhile: it is no longer on the list to show the message on
+            flash(exc.message, "error")
+            return redirect(url_for(".home"))
         show_error(form, exc)
         return _render(400, reset_forms={reset_id: form})
     flash(f"已为 {row['display_name'] or row['username']} 重置密码，请电话告诉本人，并提醒登录后修改。", "success")

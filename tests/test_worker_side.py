@@ -1,0 +1,237 @@
+"""The worker's side (issue 12) on the rulebook world, through the real pages and API against a real SQLite
+file: messages caused by the domain actions, the responsible staff member, 忘记密码, 我已找到工作, changing
+one's password. (Who may do each action through which door is the parity table; these check what happens.)"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from models.access import SYSTEM
+from parity.harness import sign_in
+from rulebook_world import PASSWORD
+
+
+@pytest.fixture
+def site(rulebook, app):
+    """(app, world, db): the rulebook world copied into this test's data folder, the app on it, and a
+    connection of the test's own to the same SQLite file (no app context held open: each request has its own)."""
+    from models.store.db import connect
+
+    db = connect()
+    yield app, rulebook, db
+    db.conn.close()
+
+
+def page(app, world, actor):
+    client = app.test_client()
+    token = sign_in(app, client, world, actor)
+    return client, token
+
+
+def api(app, world, actor, method, url, **kw):
+    return app.test_client().open(url, method=method, headers={"Authorization": f"Bearer {world.tokens[actor]}"},
+                                  **kw)
+
+
+def user(db, world, key):
+    return world.user(db, key)
+
+
+# --- messages ---------------------------------------------------------------------------------------------
+
+def test_actions_post_messages_the_worker_reads_and_marks_read(site):
+    from models.actions import applications, postings
+
+    app, w, db = site
+    # The world: A has one unread message, about the recommendation rec-A-Y2.
+    body = api(app, w, "worker", "GET", "/api/v1/me/messages").get_json()
+    assert body["meta"]["total"] == 1 and body["data"][0]["kind"] == "recommend" and not body["data"][0]["read"]
+    assert "包吃住，离老乡近" in body["data"][0]["text"]                # the staff note travels with it
+    # The employer moves A's application to 面试; then the posting Y2 closes while A's recommendation waits.
+    applications.change_status(db, user(db, w, "employer"), w.applications["A-X1"], "面试")
+    postings.close(db, user(db, w, "other_employer"), w.jobs["Y2"])
+    texts = [m["text"] for m in api(app, w, "worker", "GET", "/api/v1/me/messages").get_json()["data"]]
+    assert len(texts) == 3
+    assert "停止招聘" in texts[0] and "普工" in texts[0]               # newest first
+    assert "约您面试" in texts[1] and "电焊工" in texts[1]
+    # C (no account) also had an open application to Y2: the message is kept for C too.
+    assert db.execute("SELECT COUNT(*) FROM messages WHERE worker_id = ? AND kind = 'closed'",
+                      (w.workers["C"],)).fetchone()[0] == 1
+    # B sees none of A's messages; staff get their own reminders, never a worker's message.
+    assert api(app, w, "other_worker", "GET", "/api/v1/me/messages").get_json()["data"] == []
+    staff_texts = [m["text"] for m in api(app, w, "county_staff", "GET", "/api/v1/me/messages").get_json()["data"]]
+    assert not any("停止招聘" in t for t in staff_texts)
+
+    # The menu shows 3 unread; opening one marks it read and goes to its link.
+    client, token = page(app, w, "worker")
+    html = client.get("/me/messages").get_data(as_text=True)
+    assert re.search(r'消息<span class="badge"[^>]*>3</span>', html)
+    first = api(app, w, "worker", "GET", "/api/v1/me/messages").get_json()["data"][-1]
+    answer = client.post(f"/me/messages/{first['id']}/read", data={"csrf_token": token, "go": first["link"]})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(first["link"])
+    marked = api(app, w, "worker", "POST", "/api/v1/me/messages/read").get_json()["data"]
+    assert marked == {"marked": 2, "unread": 0}
+    assert 'class="badge"' not in client.get("/me/messages").get_data(as_text=True).split("<main")[0]
+    # Someone else's message is a 404 through both doors.
+    mine = w.messages["A-rec"]
+    assert api(app, w, "other_worker", "POST", f"/api/v1/me/messages/{mine}/read").status_code == 404
+
+
+def test_message_times_are_shown_in_shanghai_time(site):
+    app, w, db = site
+    db.execute("UPDATE messages SET created_at = '2026-11-30T23:30:00+00:00' WHERE id = ?", (w.messages["A-rec"],))
+    client, _ = page(app, w, "worker")
+    html = client.get("/me/messages").get_data(as_text=True)
+    assert "12-01 07:30" in html                                         # 23:30 UTC is 07:30 the next day
+
+
+def test_recommend_and_hire_post_messages(site):
+    from models.actions import applications
+
+    app, w, db = site
+    county = user(db, w, "county_staff")
+    app_id = applications.recommend(db, county, w.workers["C"], w.jobs["Y1"], note="长白班")  # C: 酉阳
+    row = db.execute("SELECT kind, text, link FROM messages WHERE worker_id = ? ORDER BY id DESC LIMIT 1",
+                     (w.workers["C"],)).fetchone()
+    assert row[0] == "recommend" and "county_staff" in row[1] and "长白班" in row[1]
+    assert row[2] == f"/me/applications#application-{app_id}"
+    applications.record_consent(db, county, app_id, "11月2日电话同意")
+    applications.hire(db, SYSTEM, app_id)
+    texts = [r[0] for r in db.execute("SELECT text FROM messages WHERE worker_id = ? ORDER BY id",
+                                      (w.workers["C"],))]
+    assert "录用了您" in texts[-1] and "缝纫工" in texts[-1]
+    assert not any("等待单位查看" in t for t in texts)  # consent by phone is no pipeline news
+
+
+# --- someone to call --------------------------------------------------------------------------------------
+
+def test_responsible_staff_member_by_county_changed_by_staff_and_shown_on_every_page(site):
+    from models.actions import contacts
+    from models.people.users import set_active
+
+    app, w, db = site
+    county = user(db, w, "county_staff")
+    contacts.set_own_details(db, county, work_phone="023-75551234", office="酉阳县就业局3号窗口")
+    client, _ = page(app, w, "worker")
+    html = client.get("/me/applications").get_data(as_text=True)
+    assert "联系工作人员：county_staff" in html and 'href="tel:023-75551234"' in html and "3号窗口" in html
+    # B's county (东乡) has nobody: the page says where to go instead of showing no one.
+    other, _ = page(app, w, "other_worker")
+    assert "还没有登记负责的工作人员" in other.get("/me/contact").get_data(as_text=True)
+    assert api(app, w, "other_worker", "GET", "/api/v1/me/contact").status_code == 404
+
+    # County staff hand A to city staff (A now works in 青岛); audited; A sees the new name.
+    card = api(app, w, "county_staff", "PUT", "/api/v1/workers/W-A/contact", json={"username": "city_staff"})
+    assert card.status_code == 200 and card.get_json()["data"]["name"] == "city_staff"
+    assert card.get_json()["data"]["assigned"] is True
+    audit = db.execute("SELECT user_id, detail FROM audit_log WHERE action = 'worker.contact'").fetchone()
+    assert audit[0] == w.users["county_staff"] and str(w.users["city_staff"]) in audit[1]
+    assert "联系工作人员：city_staff" in client.get("/me/messages").get_data(as_text=True)
+    # An account that is no staff cannot be chosen; a disabled one falls back to the county's.
+    bad = api(app, w, "county_staff", "PUT", "/api/v1/workers/W-A/contact", json={"username": "employer"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "username"
+    set_active(db, w.users["city_staff"], False)
+    assert api(app, w, "worker", "GET", "/api/v1/me/contact").get_json()["data"]["name"] == "county_staff"
+
+
+def test_work_phone_is_checked(site):
+    app, w, db = site
+    answer = api(app, w, "county_staff", "PUT", "/api/v1/me/contact-details", json={"work_phone": "打我电话"})
+    assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "work_phone"
+    assert "座机" in answer.get_json()["error"]["message"]
+
+
+# --- 忘记密码 and 修改密码 ----------------------------------------------------------------------------------------
+
+def test_forgot_password_goes_to_the_responsible_staff_who_reset_it_after_checking(site):
+    from models.people.users import authenticate
+
+    app, w, db = site
+    anon = app.test_client()
+    form = anon.get("/password/forgot").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    known = anon.post("/password/forgot", data={"csrf_token": token, "who": "other_worker", "note": "晚上"})
+    unknown = anon.post("/password/forgot", data={"csrf_token": token, "who": "13900000000"})
+    said = [r.get_data(as_text=True).split("<main")[1] for r in (known, unknown)]
+    assert said[0] == said[1] and "已收到" in said[0]                 # the same answer: accounts cannot be probed
+    # The world already holds A's request; county staff (酉阳) see A's, not B's (东乡: admins').
+    county = [r["worker_external_id"] for r in api(app, w, "county_staff", "GET", "/api/v1/password-resets")
+              .get_json()["data"]]
+    assert county == ["W-A"]
+    assert api(app, w, "city_staff", "GET", "/api/v1/password-resets").get_json()["data"] == []
+    assert sorted(r["worker_external_id"] for r in api(app, w, "admin", "GET", "/api/v1/password-resets")
+                  .get_json()["data"]) == ["W-A", "W-B"]
+    # Asking again does not pile up requests.
+    anon.post("/password/forgot", data={"csrf_token": token, "who": "other_worker"})
+    assert db.execute("SELECT COUNT(*) FROM password_resets WHERE status = 'pending'").fetchone()[0] == 2
+
+    client, staff_token = page(app, w, "county_staff")
+    assert "（W-A）" in client.get("/staff/care/").get_data(as_text=True)
+    refused = client.post(f"/staff/care/resets/{w.resets['A']}/done",
+                          data={"csrf_token": staff_token, "identity_note": "", "new_password": "reset-Pass-789"})
+    assert refused.status_code == 400 and "请写明如何核实的身份" in refused.get_data(as_text=True)
+    done = client.post(f"/staff/care/resets/{w.resets['A']}/done",
+                       data={"csrf_token": staff_token, "identity_note": "电话核对身份证后四位",
+                             "new_password": "reset-Pass-789"})
+    assert done.status_code == 302
+    assert authenticate(db, "worker", "reset-Pass-789") and not authenticate(db, "worker", PASSWORD)
+    audit = db.execute("SELECT user_id, detail FROM audit_log WHERE action = 'password_reset.done'").fetchone()
+    assert audit[0] == w.users["county_staff"] and "身份证后四位" in audit[1]
+    assert "重置登录密码" in db.execute("SELECT text FROM messages WHERE worker_id = ? ORDER BY id DESC",
+                                        (w.workers["A"],)).fetchone()[0]
+    again = client.post(f"/staff/care/resets/{w.resets['A']}/done",
+                        data={"csrf_token": staff_token, "identity_note": "电话核对", "new_password": "x-Pass-0000"})
+    assert again.status_code == 302 and authenticate(db, "worker", "reset-Pass-789")   # handled once
+    assert "已经处理过了" in client.get("/staff/care/").get_data(as_text=True)
+
+
+def test_change_password_needs_the_current_one(site):
+    from models.people.users import authenticate
+
+    app, w, db = site
+    client, token = page(app, w, "worker")
+    wrong = client.post("/me/password", data={"csrf_token": token, "current": "nope-nope-1", "new": "new-Pass-456",
+                                              "repeat": "new-Pass-456"})
+    assert wrong.status_code == 400 and "原密码不对" in wrong.get_data(as_text=True)
+    short = api(app, w, "worker", "POST", "/api/v1/me/password", json={"current": PASSWORD, "new": "short"})
+    assert short.status_code == 422 and short.get_json()["error"]["field"] == "new"
+    ok = client.post("/me/password", data={"csrf_token": token, "current": PASSWORD, "new": "new-Pass-456",
+                                           "repeat": "new-Pass-456"})
+    assert ok.status_code == 302 and authenticate(db, "worker", "new-Pass-456")
+
+
+# --- 我已找到工作 ---------------------------------------------------------------------------------------------
+
+def test_found_a_job_waits_for_staff_then_becomes_a_placement(site):
+    app, w, db = site
+    client, token = page(app, w, "worker")
+    future = client.post("/me/found-job", data={"csrf_token": token, "employer_name": "青岛某电子厂", "title": "普工",
+                                                "city": "青岛", "start_date": "2099-01-01"})
+    assert future.status_code == 400 and "不能晚于今天" in future.get_data(as_text=True)
+    made = api(app, w, "worker", "POST", "/api/v1/me/found-jobs",
+               json={"employer_name": "青岛某电子厂", "title": "普工", "city": "青岛市", "start_date": "2026-10-10"})
+    assert made.status_code == 201 and made.get_json()["data"]["status"] == "pending"
+    claim = made.get_json()["data"]["id"]
+    assert made.get_json()["data"]["city"] == "青岛"
+    # Not a placement yet: nothing in A's placements, A still seeking.
+    assert db.execute("SELECT COUNT(*) FROM placements WHERE worker_id = ?", (w.workers["A"],)).fetchone()[0] == 0
+    reminder = db.execute("SELECT user_id, subject FROM outbox WHERE dedupe_key = ?", (f"claim:{claim}",)).fetchone()
+    assert reminder == (w.users["county_staff"], "求职者自报已就业，待确认")
+    # City staff do not cover A (酉阳): 404. County staff confirm: a placement, A leaves the queue, A is told.
+    assert api(app, w, "city_staff", "POST", f"/api/v1/found-jobs/{claim}/confirm").status_code == 404
+    confirmed = api(app, w, "county_staff", "POST", f"/api/v1/found-jobs/{claim}/confirm")
+    assert confirmed.status_code == 201
+    placement = confirmed.get_json()["data"]
+    assert placement["employer_name"] == "青岛某电子厂" and placement["start_date"] == "2026-10-10"
+    assert db.execute("SELECT seeking FROM workers WHERE id = ?", (w.workers["A"],)).fetchone()[0] == 0
+    assert "已确认您在“青岛某电子厂”就业" in db.execute(
+        "SELECT text FROM messages WHERE worker_id = ? ORDER BY id DESC", (w.workers["A"],)).fetchone()[0]
+    page_html = client.get("/me/found-job").get_data(as_text=True)
+    assert "工作人员已确认" in page_html
+    # Refusing C's report needs a reason, which C is told.
+    no_reason = api(app, w, "county_staff", "POST", f"/api/v1/found-jobs/{w.claims['C']}/reject", json={})
+    assert no_reason.status_code == 422
+    api(app, w, "county_staff", "POST", f"/api/v1/found-jobs/{w.claims['C']}/reject", json={"reason": "茶厂说没有此人"})
+    assert "茶厂说没有此人" in db.execute("SELECT text FROM messages WHERE worker_id = ? ORDER BY id DESC",
+                                         (w.workers["C"],)).fetchone()[0]
