@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from models.access import SYSTEM
 from parity.harness import sign_in
 from rulebook_world import PASSWORD
+
+from models.access import SYSTEM
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_message_times_are_shown_in_shanghai_time(site):
 def test_recommend_and_hire_post_messages(site):
     from models.actions import applications
 
-    app, w, db = site
+    _app, w, db = site
     county = user(db, w, "county_staff")
     app_id = applications.recommend(db, county, w.workers["C"], w.jobs["Y1"], note="长白班")  # C: 酉阳
     row = db.execute("SELECT kind, text, link FROM messages WHERE worker_id = ? ORDER BY id DESC LIMIT 1",
@@ -136,7 +136,7 @@ def test_responsible_staff_member_by_county_changed_by_staff_and_shown_on_every_
 
 
 def test_work_phone_is_checked(site):
-    app, w, db = site
+    app, w, _db = site
     answer = api(app, w, "county_staff", "PUT", "/api/v1/me/contact-details", json={"work_phone": "打我电话"})
     assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "work_phone"
     assert "座机" in answer.get_json()["error"]["message"]
