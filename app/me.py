@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from app.database import get_db
-from app.web import home_for, limiter, role_required
+from app.web import home_for, role_required
 from models.actions import accounts as account_actions
 from models.actions import contacts as contact_actions
 from models.actions import messages as message_actions
@@ -137,31 +137,6 @@ def password():
         flash("密码已修改，下次请用新密码登录。", "success")
         return redirect(home_for(current_user))
     return render_template("me/password.html", form=form)
-
-
-# --- 忘记密码 (no sign-in) ------------------------------------------------------------------------------------
-
-class ForgotForm(FlaskForm):
-    who = StringField("登录用的手机号或用户名", render_kw={"inputmode": "tel", "autocomplete": "username"})
-    note = StringField("方便接电话的时间（可不填）")
-
-
-@bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("5 per minute", methods=["POST"])
-def forgot():
-    """忘记密码: the request goes to the responsible staff member, who calls back and resets it. The answer is
-    the same whether or not the account exists."""
-    form = ForgotForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            account_actions.request_reset(get_db(), current_user, form.who.data or "", form.note.data)
-        except ActionError as exc:
-            show_error(form, exc)
-            return render_template("me/forgot.html", form=form, sent=False), 400
-        return render_template("me/forgot.html", form=form, sent=True)
-    return render_template("me/forgot.html", form=form, sent=False)
 
 
 # --- 我已找到工作 ----------------------------------------------------------------------------------------------
