@@ -14,6 +14,7 @@ from wtforms import PasswordField, StringField
 from app.database import get_db
 from app.web import home_for, role_required
 from models.actions import accounts as account_actions
+from models.actions import applications as application_actions
 from models.actions import contacts as contact_actions
 from models.actions import messages as message_actions
 from models.actions import placements as placement_actions
@@ -50,7 +51,30 @@ def _contact_globals() -> dict:
             return contact_actions.contact_for(get_db(), current_user)
         except ActionError:
             return None
-    return {"my_contact": my_contact}
+    return {"my_contact": my_contact, "job_answers": job_answers}
+
+
+#: What a job page says when the posting does not say it, read off its benefits (包吃住 → 包吃, 包住).
+BENEFIT_HINTS = {"meals": (("包吃住", "包吃，具体问单位"), ("包吃", "包吃，具体问单位"), ("餐补", "有餐补")),
+                 "housing": (("包吃住", "包住，具体问单位"), ("夫妻房", "有夫妻房"), ("包住", "包住，具体问单位")),
+                 "shifts": (("长白班", "长白班（不上夜班）"), ("两班倒", "两班倒"))}
+
+
+def job_answers(job: dict) -> dict:
+    """What a migrant worker asks about a job beyond pay: where exactly, how far from home (for a signed-in
+    worker), food, housing, shifts and pay day — the posting's own words, else what its benefits say."""
+    benefits = job.get("benefits") or []
+    answers = {"work_address": job.get("work_address"), "pay_day": job.get("pay_day")}
+    for key, hints in BENEFIT_HINTS.items():
+        answers[key] = job.get(key) or next((text for word, text in hints if word in benefits), None)
+    answers["distance"] = None
+    if getattr(current_user, "role", None) == "worker" and current_user.worker_id is not None:
+        from models.intake.seats import job_distance
+        from models.people.workers import get_worker
+
+        worker = get_worker(get_db(), current_user.worker_id)
+        answers["distance"] = job_distance(worker, job) if worker else None
+    return answers
 
 
 # --- 联系工作人员 -------------------------------------------------------------------------------------------
@@ -170,3 +194,62 @@ def found_job():
             return redirect(url_for(".found_job"))
     return render_template("me/found_job.html", form=form, claims=placement_actions.list_found_jobs(db, current_user),
                            labels=PLACEMENT_CLAIM_LABELS), status
+
+
+# --- 我的投递: answer a recommendation, withdraw an application ---------------------------------------------
+
+#: Statuses after which the employer has responded: the worker sees the employer's contact.
+RESPONDED = ("已联系", "面试", "录用")
+
+
+def employer_contact(application: dict) -> dict | None:
+    """The employer's contact person and phone for an application the employer has responded to (已联系, 面试,
+    录用), else None: before that the worker waits for the employer's call, as the employer decides."""
+    if application.get("status") not in RESPONDED or not application.get("employer_id"):
+        return None
+    from models.people.employers import get_employer
+
+    employer = get_employer(get_db(), application["employer_id"])
+    if not employer or not (employer.get("contact_phone") or employer.get("contact_name")):
+        return None
+    return {"name": employer.get("contact_name"), "phone": employer.get("contact_phone")}
+
+
+@bp.app_context_processor
+def _application_globals() -> dict:
+    return {"employer_contact": employer_contact, "answer_form": TokenForm}
+
+
+def _answer(application_id: int, action, done: str):
+    if not TokenForm().validate_on_submit():
+        abort(400)
+    try:
+        row = action(get_db(), current_user, application_id)
+    except ActionError as exc:
+        if exc.kind in ("not_found", "forbidden"):
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(done.format(title=row.get("job_title", "")), "success")
+    return redirect(url_for("seekers.applications") + f"#application-{application_id}")
+
+
+@bp.post("/me/applications/<int:application_id>/accept")
+@role_required("worker")
+def application_accept(application_id: int):
+    """接受推荐: the recommendation becomes an application the employer sees."""
+    return _answer(application_id, application_actions.accept, "已接受推荐“{title}”，单位会看到您的投递。")
+
+
+@bp.post("/me/applications/<int:application_id>/decline")
+@role_required("worker")
+def application_decline(application_id: int):
+    """不接受: the worker declines a recommendation."""
+    return _answer(application_id, application_actions.decline, "已告诉工作人员您不去“{title}”。")
+
+
+@bp.post("/me/applications/<int:application_id>/withdraw")
+@role_required("worker")
+def application_withdraw(application_id: int):
+    """撤回: the worker withdraws an application; the employer sees it withdrawn."""
+    return _answer(application_id, application_actions.withdraw, "已撤回“{title}”的投递。")

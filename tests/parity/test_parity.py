@@ -110,6 +110,11 @@ ROWS = [
       api=Door("GET", lambda w: "/api/v1/reports/annual/2026.xlsx"),
       allowed=set(STAFF)),
     # --- the worker's side (issue 12): messages, who to call, self-service ---------------------------------
+    *[R(f"applications.{verb}", f"application {key}",
+        page=Door("POST", lambda w, v=verb, k=key: f"/me/applications/{w.applications[k]}/{v}"),
+        api=Door("POST", lambda w, v=verb, k=key: f"/api/v1/applications/{w.applications[k]}/{v}"),
+        allowed={"worker"})
+      for verb, key in (("accept", "rec-A-Y2"), ("decline", "rec-A-Y2"), ("withdraw", "A-X1"))],
     R("messages.list_for", "A's message about the recommendation rec-A-Y2", write=False,
       actors=("anonymous", "worker"),
       note="a list of one's own: B, staff and employers get their own (other) lists, not a refusal — "
