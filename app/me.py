@@ -18,6 +18,7 @@ from models.actions import applications as application_actions
 from models.actions import contacts as contact_actions
 from models.actions import messages as message_actions
 from models.actions import placements as placement_actions
+from models.actions import skills as skill_actions
 from models.errors import ActionError
 from models.people.users import MIN_PASSWORD
 from models.store import clock
@@ -253,3 +254,12 @@ def application_decline(application_id: int):
 def application_withdraw(application_id: int):
     """撤回: the worker withdraws an application; the employer sees it withdrawn."""
     return _answer(application_id, application_actions.withdraw, "已撤回“{title}”的投递。")
+
+
+# --- 学个证 (skill gaps) ------------------------------------------------------------------------------------------
+
+@bp.get("/me/skills")
+@role_required("worker")
+def skills():
+    """The certificates that would open the most postings to the worker, each linked to its courses."""
+    return render_template("me/skills.html", gaps=skill_actions.gaps(get_db(), current_user))

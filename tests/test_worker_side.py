@@ -235,3 +235,80 @@ def test_found_a_job_waits_for_staff_then_becomes_a_placement(site):
     api(app, w, "county_staff", "POST", f"/api/v1/found-jobs/{w.claims['C']}/reject", json={"reason": "茶厂说没有此人"})
     assert "茶厂说没有此人" in db.execute("SELECT text FROM messages WHERE worker_id = ? ORDER BY id DESC",
                                          (w.workers["C"],)).fetchone()[0]
+
+
+# --- skill gaps, the job page, 我的投递 -------------------------------------------------------------------------
+
+def _posting(db, external_id, title, **fields):
+    from models.hiring.jobs import get_job_by_external_id, upsert_job
+    from models.intake.records import clean_job
+
+    record, errors = clean_job({"external_id": external_id, "employer_name": "青岛港物流有限公司", "title": title,
+                                "city": "青岛", "status": "open", **fields})
+    assert not errors, errors
+    upsert_job(db, record)
+    return get_job_by_external_id(db, external_id)["id"]
+
+
+def test_skill_gaps_count_postings_one_certificate_away(site):
+    app, w, db = site
+    _posting(db, "J-F1", "叉车司机", required_certificates="叉车证")
+    _posting(db, "J-F2", "仓库叉车工", required_certificates="叉车司机证")          # the same certificate, named so
+    _posting(db, "J-F3", "叉车司机", city="烟台", required_certificates="叉车证")
+    _posting(db, "J-F4", "叉车电工", required_certificates="叉车证、低压电工证")    # two missing: no near door
+    _posting(db, "J-F5", "叉车司机", required_certificates="叉车证", age_max="30")  # A (1990) is too old for it
+    _posting(db, "J-F6", "叉车司机", required_certificates="叉车证", status="closed")
+    _posting(db, "J-F7", "电焊工", required_certificates="焊工证、低压电工证")
+    body = api(app, w, "worker", "GET", "/api/v1/me/skill-gaps").get_json()["data"]
+    by_name = {g["certificate"]: g for g in body}
+    assert body[0]["certificate"] == "叉车证"
+    assert by_name["叉车证"]["jobs"] == 4                # X2, F1, F2, F3
+    assert by_name["叉车证"]["in_desired_cities"] == 3   # A wants 青岛: F3 is in 烟台
+    assert by_name["低压电工证"]["jobs"] == 1            # F7: A holds 焊工证
+    assert by_name["叉车证"]["courses_url"] == "/courses?certificate=%E5%8F%89%E8%BD%A6%E8%AF%81"
+    client, _ = page(app, w, "worker")
+    html = client.get("/me/skills").get_data(as_text=True)
+    assert "缺少叉车证：有 4 个在招岗位需要" in html and 'href="/courses?certificate=' in html
+
+
+def test_job_page_answers_where_how_far_food_housing_shifts_pay(site):
+    app, w, db = site
+    job = _posting(db, "J-G1", "装卸工", district="黄岛", work_address="黄岛区前湾港路88号", shifts="两班倒，每班12小时",
+                   pay_day="每月15日发上月工资", benefits="包吃住")
+    client, _ = page(app, w, "worker")
+    html = client.get(f"/jobs/{job}").get_data(as_text=True)
+    assert "黄岛区前湾港路88号" in html
+    assert re.search(r"从酉阳土家族苗族自治县到黄岛区直线约 1,3\d\d 公里，\s*坐车约1天半", html)
+    assert "包吃，具体问单位" in html and "包住，具体问单位" in html          # read off 包吃住
+    assert "两班倒，每班12小时" in html and "每月15日发上月工资" in html
+    assert 'class="back"' in html and 'class="speak"' in html              # back link; 朗读 (shown by script)
+    api_job = api(app, w, "worker", "GET", "/api/v1/jobs/J-G1").get_json()["data"]
+    assert api_job["pay_day"] == "每月15日发上月工资" and api_job["work_address"] == "黄岛区前湾港路88号"
+    # Staff see the answers but no distance (they have no home county).
+    staff, _ = page(app, w, "city_staff")
+    assert "离家多远" not in staff.get(f"/jobs/{job}").get_data(as_text=True)
+
+
+def test_my_applications_answer_withdraw_and_employer_contact(site):
+    from models.actions import applications
+    from models.people.employers import update_employer
+
+    app, w, db = site
+    client, token = page(app, w, "worker")
+    html = client.get("/me/applications").get_data(as_text=True)
+    rec = w.applications["rec-A-Y2"]
+    assert f'id="application-{rec}"' in html and "包吃住，离老乡近" in html and "接受推荐" in html
+    accepted = client.post(f"/me/applications/{rec}/accept", data={"csrf_token": token})
+    assert accepted.status_code == 302 and accepted.headers["Location"].endswith(f"#application-{rec}")
+    assert db.execute("SELECT status FROM applications WHERE id = ?", (rec,)).fetchone()[0] == "待处理"
+    # The employer's contact appears once the employer has responded (已联系), not before.
+    update_employer(db, w.employers["Y"], contact_name="王经理", contact_phone="0535-6661234")
+    assert "0535-6661234" not in client.get("/me/applications").get_data(as_text=True)
+    applications.change_status(db, user(db, w, "other_employer"), rec, "已联系")
+    assert 'href="tel:0535-6661234"' in client.get("/me/applications").get_data(as_text=True)
+    withdrawn = client.post(f"/me/applications/{w.applications['A-X1']}/withdraw", data={"csrf_token": token})
+    assert withdrawn.status_code == 302
+    assert db.execute("SELECT status FROM applications WHERE id = ?", (w.applications["A-X1"],)).fetchone()[0] == "撤回"
+    again = client.post(f"/me/applications/{w.applications['A-X1']}/withdraw", data={"csrf_token": token},
+                        follow_redirects=True)
+    assert "求职者已撤回该投递" in again.get_data(as_text=True)              # said, not a stack trace

@@ -67,3 +67,22 @@ def me_messages_read_all():
     db = get_db()
     marked = actions.mark_read(db, current_user())
     return data_response({"marked": marked, "unread": actions.unread_count(db, current_user())}, MarkedSchema())
+
+
+class SkillGapSchema(Schema):
+    certificate = fields.String(required=True, metadata={"description": "缺少的证书（规范名称）"})
+    jobs = fields.Integer(required=True, metadata={"description": "有了这个证就能投的在招岗位数"})
+    in_desired_cities = fields.Integer(metadata={"description": "其中在意向城市的岗位数"})
+    titles = fields.List(fields.String(), metadata={"description": "岗位名称举例"})
+    courses_url = fields.String(metadata={"description": "相关培训课程页面"})
+
+
+@bp.get("/me/skill-gaps")
+@doc("学个证：能多投最多岗位的证书（求职者）", tags=("me",), response=SkillGapSchema, many=True, errors=(403,))
+def me_skill_gaps():
+    """The certificates that would open the most open postings to the signed-in worker."""
+    from flask import jsonify
+
+    from models.actions import skills
+
+    return jsonify({"data": SkillGapSchema().dump(skills.gaps(get_db(), current_user()), many=True)})

@@ -171,6 +171,7 @@ MATRIX = [
      {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404, "staff_cq": 404, "staff_qd": 404}),
     # the worker's side (issue 12): one's own messages, contact, password, 我已找到工作; the staff side of them
     ("me.messages", "GET", "/api/v1/me/messages", None, {}),
+    ("me.skill_gaps", "GET", "/api/v1/me/skill-gaps", None, {r: 403 for r in ("employer_x", "employer_y", *STAFF)}),
     ("me.messages.read unknown", "POST", "/api/v1/me/messages/999999/read", None,
      {"worker_a": 404, "worker_b": 404, **{r: 403 for r in ("employer_x", "employer_y", *STAFF)}}),
     ("me.messages.read all", "POST", "/api/v1/me/messages/read", None,

@@ -115,6 +115,12 @@ ROWS = [
         api=Door("POST", lambda w, v=verb, k=key: f"/api/v1/applications/{w.applications[k]}/{v}"),
         allowed={"worker"})
       for verb, key in (("accept", "rec-A-Y2"), ("decline", "rec-A-Y2"), ("withdraw", "A-X1"))],
+    R("skills.gaps", "A's skill gaps (X2 needs 叉车证, which A lacks)", write=False,
+      actors=("anonymous", "worker", "employer", "other_employer", *STAFF),
+      note="B gets B's own gaps, not a refusal",
+      page=Door("GET", lambda w: "/me/skills", shown=lambda w: "缺少叉车证：有 1 个在招岗位需要"),
+      api=Door("GET", lambda w: "/api/v1/me/skill-gaps", shown=lambda w: "叉车证"),
+      allowed={"worker"}),
     R("messages.list_for", "A's message about the recommendation rec-A-Y2", write=False,
       actors=("anonymous", "worker"),
       note="a list of one's own: B, staff and employers get their own (other) lists, not a refusal — "

@@ -157,6 +157,7 @@ CASES = [
          {"other_worker"}),
     case("me.messages_read_all", "POST", "/me/messages/read", WORKERS),
     case("me.contact", "GET", "/me/contact", WORKERS),
+    case("me.skills", "GET", "/me/skills", WORKERS),
     case("me.application_accept", "POST", lambda w: f"/me/applications/{w.applications['rec-A-Y2']}/accept",
          {"worker"}, {"other_worker"}),
     case("me.application_decline", "POST", lambda w: f"/me/applications/{w.applications['rec-A-Y2']}/decline",
