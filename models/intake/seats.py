@@ -120,13 +120,13 @@ def travel_text(hours: float) -> str:
 
 
 def job_distance(worker: dict, job: dict) -> dict | None:
-    """From the worker's home county seat to the job: ``{"from", "to", "km", "hours", "travel", "approx"}``,
-    or None when either end is unknown."""
+    """From the worker's home county seat to the job: ``{"from", "to", "km", "hours", "travel", "approx"}``
+    (places by their short names: 酉阳, 黄岛), or None when either end is unknown."""
     home, approx = county_seat(worker.get("hukou_county_code"), worker.get("hukou_county"))
     there = job_seat(job.get("city"), job.get("district"))
     if home is None or there is None:
         return None
     km = distance_km(home, there)
     hours = travel_hours(km)
-    return {"from": home.name, "to": there.name, "km": round(km), "hours": round(hours, 1),
+    return {"from": _core(home.name), "to": _core(there.name), "km": round(km), "hours": round(hours, 1),
             "travel": travel_text(hours), "approx": approx}
