@@ -312,3 +312,74 @@ def test_my_applications_answer_withdraw_and_employer_contact(site):
     again = client.post(f"/me/applications/{w.applications['A-X1']}/withdraw", data={"csrf_token": token},
                         follow_redirects=True)
     assert "求职者已撤回该投递" in again.get_data(as_text=True)              # said, not a stack trace
+
+
+# --- 录用 undone the same day ------------------------------------------------------------------------------------
+
+UNDO_ALLOWED = {"other_employer", "county_staff", "admin"}   # Y's employer; 酉阳 staff cover C; the admin
+
+
+@pytest.mark.parametrize("door", ["page", "api"])
+@pytest.mark.parametrize("actor", ["anonymous", "worker", "other_worker", "employer", "other_employer",
+                                   "county_staff", "city_staff", "admin"])
+def test_undo_hire_through_both_doors(site, actor, door):
+    """C-Y2 (C of 酉阳 at Y's 普工 in 烟台) hired today; taking it back is done for exactly Y's employer, the
+    staff covering C and the admin, through the page and the API alike, and changes nothing for anyone else."""
+    from models.actions import applications
+
+    app, w, db = site
+    application = w.applications["C-Y2"]
+    placement = applications.hire(db, SYSTEM, application)
+    assert placement
+    if door == "page":
+        client = app.test_client()
+        token = sign_in(app, client, w, actor)
+        answer = client.post(f"/employer/applications/{application}/undo-hire", data={"csrf_token": token})
+    else:
+        headers = {} if actor == "anonymous" else {"Authorization": f"Bearer {w.tokens[actor]}"}
+        answer = app.test_client().post(f"/api/v1/applications/{application}/undo-hire", headers=headers)
+    assert answer.status_code < 500
+    status = db.execute("SELECT status FROM applications WHERE id = ?", (application,)).fetchone()[0]
+    gone = db.execute("SELECT COUNT(*) FROM placements WHERE id = ?", (placement,)).fetchone()[0] == 0
+    if actor in UNDO_ALLOWED:
+        assert gone and status == "待处理", (actor, door, answer.status_code)
+        # C still works at C-out (在岗): not put back in the "needs a job" queue by the undo
+        assert db.execute("SELECT seeking FROM workers WHERE id = ?", (w.workers["C"],)).fetchone()[0] == 0
+        assert "撤销了今天的录用" in db.execute("SELECT text FROM messages WHERE worker_id = ? ORDER BY id DESC",
+                                                (w.workers["C"],)).fetchone()[0]
+    else:
+        assert not gone and status == "录用", (actor, door, answer.status_code)
+        if door == "api":
+            assert 400 <= answer.status_code < 500
+
+
+def test_undo_hire_only_the_same_day_and_before_any_follow_up(site):
+    from freezegun import freeze_time
+
+    from models.actions import applications, hires, placements
+    from models.errors import ActionError
+
+    app, w, db = site
+    employer = user(db, w, "other_employer")
+    with freeze_time("2026-11-02 15:30:00"):                     # 23:30 in Shanghai
+        placement = applications.hire(db, SYSTEM, w.applications["C-Y2"])
+    with freeze_time("2026-11-02 16:30:00"), pytest.raises(ActionError) as late:   # 00:30 the next day there
+        hires.undo_hire(db, employer, w.applications["C-Y2"])
+    assert late.value.kind == "conflict" and "当天" in late.value.message
+    with freeze_time("2026-11-02 15:45:00"):
+        placements.record_follow_up(db, user(db, w, "county_staff"), placement, channel="电话", still_employed=True)
+        with pytest.raises(ActionError) as followed:
+            hires.undo_hire(db, employer, w.applications["C-Y2"])
+    assert "回访" in followed.value.message
+
+
+def test_undo_hire_puts_a_worker_with_no_other_job_back_in_the_queue(site):
+    from models.actions import applications, hires
+
+    app, w, db = site
+    applications.change_status(db, user(db, w, "employer"), w.applications["A-X1"], "面试")
+    applications.hire(db, SYSTEM, w.applications["A-X1"])
+    assert db.execute("SELECT seeking FROM workers WHERE id = ?", (w.workers["A"],)).fetchone()[0] == 0
+    row = hires.undo_hire(db, user(db, w, "employer"), w.applications["A-X1"])
+    assert row["status"] == "面试"                                 # back to where it was before 录用
+    assert db.execute("SELECT seeking FROM workers WHERE id = ?", (w.workers["A"],)).fetchone()[0] == 1

@@ -25,6 +25,7 @@ from app.api import (  # noqa: F401
     cli,
     comparisons,
     contacts,
+    hires,
     imports,
     jobs,
     matches,

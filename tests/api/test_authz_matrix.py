@@ -170,6 +170,10 @@ MATRIX = [
     ("tokens.revoke B's", "DELETE", lambda w: f"/api/v1/tokens/{w.token_ids['worker_b']}", None,
      {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404, "staff_cq": 404, "staff_qd": 404}),
     # the worker's side (issue 12): one's own messages, contact, password, 我已找到工作; the staff side of them
+    # A-X1 is not hired: those who may move it get 409 (nothing to undo), the others 403/404 as for a move
+    ("applications.undo_hire A-X1", "POST", lambda w: f"/api/v1/applications/{w.applications['A-JX1']}/undo-hire",
+     None, {"worker_a": 403, "worker_b": 404, "employer_x": 409, "employer_y": 404, "staff": 409, "staff_cq": 409,
+            "staff_qd": 409, "admin": 409}),
     ("me.messages", "GET", "/api/v1/me/messages", None, {}),
     ("me.skill_gaps", "GET", "/api/v1/me/skill-gaps", None, {r: 403 for r in ("employer_x", "employer_y", *STAFF)}),
     ("me.messages.read unknown", "POST", "/api/v1/me/messages/999999/read", None,

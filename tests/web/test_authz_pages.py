@@ -168,6 +168,8 @@ CASES = [
     case("me.password", "POST", "/me/password", SIGNED_IN),
     case("me.found_job", "GET", "/me/found-job", WORKERS),
     case("me.found_job", "POST", "/me/found-job", WORKERS),
+    case("hires.undo_hire", "POST", lambda w: f"/employer/applications/{w.applications['C-Y2']}/undo-hire",
+         {"other_employer", "county_staff", "admin"}, {"employer", "city_staff"}),
     case("care.home", "GET", "/staff/care/", STAFF),
     case("care.reset_done", "POST", lambda w: f"/staff/care/resets/{w.resets['A']}/done", {"county_staff", "admin"},
          {"city_staff"}, data=lambda w: {"identity_note": "电话核对身份证后四位", "new_password": "reset-Pass-789"}),

@@ -60,10 +60,16 @@
     }
   });
 }());
-/* A form marked class="confirm" asks first (撤回, 录用): data-confirm is the question. */
+/* A form marked class="confirm" asks first (撤回, 撤销录用); one with data-confirm-field asks only when that
+   field has data-confirm-value (the employer's 进展 set to 录用). data-confirm is the question. */
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (form.classList && form.classList.contains("confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+  var field = form.getAttribute && form.getAttribute("data-confirm-field");
+  var ask = form.classList && form.classList.contains("confirm");
+  if (field && form.elements[field]) {
+    ask = form.elements[field].value === form.getAttribute("data-confirm-value");
+  }
+  if (ask && !window.confirm(form.getAttribute("data-confirm"))) {
     event.preventDefault();
   }
 });
