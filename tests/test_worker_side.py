@@ -359,7 +359,7 @@ def test_undo_hire_only_the_same_day_and_before_any_follow_up(site):
     from models.actions import applications, hires, placements
     from models.errors import ActionError
 
-    app, w, db = site
+    _app, w, db = site
     employer = user(db, w, "other_employer")
     with freeze_time("2026-11-02 15:30:00"):                     # 23:30 in Shanghai
         placement = applications.hire(db, SYSTEM, w.applications["C-Y2"])
@@ -376,7 +376,7 @@ def test_undo_hire_only_the_same_day_and_before_any_follow_up(site):
 def test_undo_hire_puts_a_worker_with_no_other_job_back_in_the_queue(site):
     from models.actions import applications, hires
 
-    app, w, db = site
+    _app, w, db = site
     applications.change_status(db, user(db, w, "employer"), w.applications["A-X1"], "面试")
     applications.hire(db, SYSTEM, w.applications["A-X1"])
     assert db.execute("SELECT seeking FROM workers WHERE id = ?", (w.workers["A"],)).fetchone()[0] == 0
