@@ -13,8 +13,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
-from app.me import show_error
-from app.web import role_required
+from app.web import role_required, show_error
 from models.actions import accounts as account_actions
 from models.actions import contacts as contact_actions
 from models.actions import placements as placement_actions

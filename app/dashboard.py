@@ -16,9 +16,9 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
-from app.followups import STAFF, show_error
+from app.followups import STAFF
 from app.scheduler import last_runs
-from app.web import role_required
+from app.web import role_required, show_error
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError

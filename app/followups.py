@@ -15,7 +15,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
-from app.web import role_required
+from app.web import role_required, show_error
 from matching.rematch import rematch
 from models.actions import placements as actions
 from models.errors import ActionError
@@ -35,19 +35,6 @@ CHANNEL_CHOICES = [SelectChoice(c, c) for c in FOLLOW_UP_CHANNELS]
 @bp.context_processor
 def _template_globals() -> dict:
     return {"mask_phone": mask_phone}
-
-
-def show_error(form: FlaskForm, exc: ActionError) -> None:
-    """Put each message of a refused action on its form field (the form's own errors when no field fits).
-    Records the actor may not know about, and refusals of the whole request, go to the error page."""
-    if exc.kind in ("not_found", "forbidden"):
-        raise exc
-    for field, message in exc.errors:
-        target = getattr(form, field, None) if field else None
-        if target is None or not hasattr(target, "errors"):
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
 
 
 # --- forms ------------------------------------------------------------------------------------------------

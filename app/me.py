@@ -14,7 +14,6 @@ from wtforms import PasswordField, StringField
 from app.database import get_db
 from app.web import home_for, role_required
 from models.actions import accounts as account_actions
-from models.actions import applications as application_actions
 from models.actions import contacts as contact_actions
 from models.actions import messages as message_actions
 from models.actions import placements as placement_actions
@@ -124,19 +123,6 @@ def messages_read_all():
     return redirect(url_for(".messages"))
 
 
-def show_error(form: FlaskForm, exc: ActionError) -> None:
-    """Each message of a refused action next to its form field (the form's own errors when no field fits);
-    records the user may not know about and refusals of the whole request go to the error page."""
-    if exc.kind in ("not_found", "forbidden"):
-        raise exc
-    for field, message in exc.errors:
-        target = getattr(form, field, None) if field else None
-        if target is None or not hasattr(target, "errors"):
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
-
-
 # --- 修改密码 ----------------------------------------------------------------------------------------------
 
 class PasswordForm(FlaskForm):
@@ -197,7 +183,7 @@ def found_job():
                            labels=PLACEMENT_CLAIM_LABELS), status
 
 
-# --- 我的投递: answer a recommendation, withdraw an application ---------------------------------------------
+# --- 我的投递: the employer's contact once they responded ------------------------------------------------------
 
 #: Statuses after which the employer has responded: the worker sees the employer's contact.
 RESPONDED = ("已联系", "面试", "录用")
@@ -218,42 +204,8 @@ def employer_contact(application: dict) -> dict | None:
 
 @bp.app_context_processor
 def _application_globals() -> dict:
-    return {"employer_contact": employer_contact, "answer_form": TokenForm}
-
-
-def _answer(application_id: int, action, done: str):
-    if not TokenForm().validate_on_submit():
-        abort(400)
-    try:
-        row = action(get_db(), current_user, application_id)
-    except ActionError as exc:
-        if exc.kind in ("not_found", "forbidden"):
-            raise
-        flash(exc.message, "error")
-    else:
-        flash(done.format(title=row.get("job_title", "")), "success")
-    return redirect(url_for("seekers.applications") + f"#application-{application_id}")
-
-
-@bp.post("/me/applications/<int:application_id>/accept")
-@role_required("worker")
-def application_accept(application_id: int):
-    """接受推荐: the recommendation becomes an application the employer sees."""
-    return _answer(application_id, application_actions.accept, "已接受推荐“{title}”，单位会看到您的投递。")
-
-
-@bp.post("/me/applications/<int:application_id>/decline")
-@role_required("worker")
-def application_decline(application_id: int):
-    """不接受: the worker declines a recommendation."""
-    return _answer(application_id, application_actions.decline, "已告诉工作人员您不去“{title}”。")
-
-
-@bp.post("/me/applications/<int:application_id>/withdraw")
-@role_required("worker")
-def application_withdraw(application_id: int):
-    """撤回: the worker withdraws an application; the employer sees it withdrawn."""
-    return _answer(application_id, application_actions.withdraw, "已撤回“{title}”的投递。")
+    """``employer_contact(application)`` for 我的投递 (the answers themselves are ``seekers.answer``)."""
+    return {"employer_contact": employer_contact}
 
 
 # --- 学个证 (skill gaps) ------------------------------------------------------------------------------------------
