@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from app.database import get_db
-from app.web import home_for, role_required
+from app.web import home_for, role_required, show_error
 from models.actions import accounts as account_actions
 from models.actions import contacts as contact_actions
 from models.actions import messages as message_actions
