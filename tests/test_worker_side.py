@@ -383,3 +383,25 @@ def test_undo_hire_puts_a_worker_with_no_other_job_back_in_the_queue(site):
     row = hires.undo_hire(db, user(db, w, "employer"), w.applications["A-X1"])
     assert row["status"] == "面试"                                 # back to where it was before 录用
     assert db.execute("SELECT seeking FROM workers WHERE id = ?", (w.workers["A"],)).fetchone()[0] == 1
+
+
+def test_matches_send_ten_then_more_and_weigh_under_100_kb(site, encoder):
+    from pathlib import Path
+
+    app, w, db = site
+    for n in range(14):
+        _posting(db, f"J-W{n:02d}", "电焊工", required_certificates="焊工证", salary_min="8000", salary_max="11000",
+                 description="钢结构二保焊，包吃住", benefits="包吃住")
+    client, _ = page(app, w, "worker")
+    first = client.get("/me/matches")
+    html = first.get_data(as_text=True)
+    assert html.count('<article class="job"') == 10 and ">更多</a>" in html
+    more = re.search(r'href="(/me/matches\?page=2)#match-\d+"', html)
+    assert more
+    second = client.get(more.group(1)).get_data(as_text=True)
+    count = second.count('<article class="job"')
+    assert 10 < count <= 20 and (">更多</a>" in second) == (count == 20)
+    # First load on a phone: the page, its stylesheet, its one script and the icon.
+    static = Path(app.static_folder)
+    weight = len(first.data) + sum((static / f).stat().st_size for f in ("css/site.css", "js/worker.js", "favicon.svg"))
+    assert weight < 100_000, weight
