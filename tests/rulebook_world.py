@@ -20,6 +20,8 @@ Objects (``World.workers`` / ``jobs`` / ``applications`` / ``placements`` by key
   outside the platform in 烟台: county staff's, not city staff's);
 - messages ``A-rec`` (A's unread message about the recommendation ``rec-A-Y2``); a pending 忘记密码 request of
   A's account (``resets["A"]``) and a pending 我已找到工作 report of C (``claims["C"]``): county staff's.
+- the county staff's import batch (``batch``: a ledger row of C) and list comparison (``comparison``: a
+  防止返贫监测对象 list naming C, not yet applied).
 
 So county staff cover A, C, ``A-X1``, ``rec-A-Y2``, ``C-Y2``, ``C-out``; city staff cover X1–X3, ``A-X1``,
 ``D-X1``; neither covers B, ``B-Y1`` or Y1/Y2.
@@ -92,6 +94,9 @@ class World:
     messages: dict[str, int] = field(default_factory=dict)
     resets: dict[str, int] = field(default_factory=dict)
     claims: dict[str, int] = field(default_factory=dict)
+    #: The county staff's import batch (a ledger row of C) and list comparison (a 监测对象 list naming C).
+    batch: int = 0
+    comparison: int = 0
     #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
     session_extra: dict[str, dict] = field(default_factory=dict)
 
@@ -170,6 +175,14 @@ def build(db) -> World:
     w.resets["A"] = request_reset(db, None, "worker")  # A forgot the password (county staff's to handle)
     w.claims["C"] = claims.create(db, w.workers["C"], employer_name="酉阳某茶厂", title="采茶工", city=None,
                                   start_date="2026-10-08", today=date(2026, 11, 1), user_id=None)
+    from models.actions import comparisons, imports
+
+    county_staff = w.user(db, "county_staff")
+    w.batch = imports.import_upload(db, county_staff, "workers", "台账.csv",
+                                    "编号,姓名,户籍省份,户籍区县,手机号\nW-C,白云秀,重庆市,酉阳县,13700001111\n"
+                                    .encode()).batch_id
+    w.comparison = comparisons.run(db, county_staff, "名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
+                                   "防止返贫监测对象").batch_id
     return w
 
 

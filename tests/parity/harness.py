@@ -53,12 +53,15 @@ class Row:
     tables: tuple[str, ...] = ()
     #: The action answers even when it refuses the rows (an import: 201 with the refused rows in its report).
     reports_refusals: bool = False
+    #: A list: it refuses nobody signed in, it leaves out what the actor may not see (200 without the record).
+    filters: bool = False
 
 
 def row(action: str, target: str, *, page: Door | None, api: Door | None, allowed=(), write: bool = True,
         note: str = "", actors: tuple[str, ...] = rulebook_world.ACTORS, tables: tuple[str, ...] = (),
-        reports_refusals: bool = False) -> Row:
-    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals)
+        reports_refusals: bool = False, filters: bool = False) -> Row:
+    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals,
+               filters)
 
 
 def const(value) -> Builder:
