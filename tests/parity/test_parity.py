@@ -17,8 +17,8 @@ import io
 import pkgutil
 
 import pytest
-from rulebook_world import PASSWORD
 import rulebook_world as rw
+from rulebook_world import PASSWORD
 
 from parity.harness import Door, const, run_api, run_page
 from parity.harness import row as R
