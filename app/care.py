@@ -14,9 +14,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
 from app.web import role_required, show_error
-from models.actions import accounts as account_actions
 from models.actions import contacts as contact_actions
 from models.actions import placements as placement_actions
+from models.actions import resets as account_actions
 from models.errors import ActionError
 from models.people.users import MIN_PASSWORD, list_users
 from models.people.workers import get_worker

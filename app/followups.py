@@ -17,7 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from app.database import get_db
 from app.web import role_required, show_error
 from matching.rematch import rematch
+from models.actions import certificates as certificate_actions
 from models.actions import placements as actions
+from models.actions import subsidies as subsidy_actions
 from models.errors import ActionError
 from models.notifier import inbox, mark_done
 from models.people.pii import mask_phone
@@ -135,6 +137,9 @@ def _render_detail(db, placement_id: int, form: FollowUpForm | None = None,
         form = FollowUpForm(data={"date": today.isoformat()})
     return render_template("placements/detail.html", view=view, p=view.placement, state=view.state,
                            matches=matches, today=today, form=form,
+                           certificate=certificate_actions.get(db, current_user, placement_id),
+                           subsidies=subsidy_actions.for_placement(db, current_user, placement_id),
+                           sign_form=AcknowledgeForm(), claim_form=AcknowledgeForm(),
                            end_form=end_form or EndPlacementForm(data={"end_date": today.isoformat()})), status
 
 

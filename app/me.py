@@ -9,17 +9,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import StringField
 
 from app.database import get_db
-from app.web import home_for, role_required, show_error
-from models.actions import accounts as account_actions
+from app.web import role_required, show_error
 from models.actions import contacts as contact_actions
 from models.actions import messages as message_actions
 from models.actions import placements as placement_actions
 from models.actions import skills as skill_actions
 from models.errors import ActionError
-from models.people.users import MIN_PASSWORD
 from models.store import clock
 from models.vocabulary import PLACEMENT_CLAIM_LABELS
 
@@ -121,33 +119,6 @@ def messages_read_all():
     changed = message_actions.mark_read(get_db(), current_user)
     flash(f"已将 {changed} 条消息标为已读。" if changed else "没有未读消息。", "success")
     return redirect(url_for(".messages"))
-
-
-# --- 修改密码 ----------------------------------------------------------------------------------------------
-
-class PasswordForm(FlaskForm):
-    current = PasswordField("原密码", render_kw={"autocomplete": "current-password"})
-    new = PasswordField(f"新密码（至少{MIN_PASSWORD}位）", render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField("再输一次新密码", render_kw={"autocomplete": "new-password"})
-
-
-@bp.route("/me/password", methods=["GET", "POST"])
-@role_required("worker", "employer", "staff", "admin")
-def password():
-    """Change one's own password (every role)."""
-    form = PasswordForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            account_actions.change_password(get_db(), current_user, form.current.data or "", form.new.data or "",
-                                            form.repeat.data or "")
-        except ActionError as exc:
-            show_error(form, exc)
-            return render_template("me/password.html", form=form), 400
-        flash("密码已修改，下次请用新密码登录。", "success")
-        return redirect(home_for(current_user))
-    return render_template("me/password.html", form=form)
 
 
 # --- 我已找到工作 ----------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from models.actions import imports as import_actions
 from models.actions import matches as match_actions
 from models.actions import placements as placement_actions
 from models.actions import postings as posting_actions
+from models.actions import subsidies as subsidy_actions
 from models.actions import workers as worker_actions
 from models.errors import ActionError
 from models.hiring.applications import applied_job_ids
@@ -59,6 +60,8 @@ from models.vocabulary import LEDGER_KINDS as KIND_LABELS
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 PER_PAGE = 20
+#: The last page number a list accepts (a larger ?page= shows that page, never an overflowing OFFSET).
+MAX_PAGE = 100_000
 staff_only = role_required("staff", "admin")
 
 
@@ -88,7 +91,7 @@ class QueryForm(FlaskForm):
     page = IntegerField(validators=[Optional()], default=1)
 
     def page_number(self) -> int:
-        return max(1, self.page.data or 1) if not self.page.errors else 1
+        return min(max(1, self.page.data or 1), MAX_PAGE) if not self.page.errors else 1
 
 
 class WorkerFilterForm(QueryForm):
@@ -292,7 +295,9 @@ def _render_detail(db, worker_id: int, *, revealed: str | None = None, account_f
                            placements=placements, account=file["account"], account_form=account_form,
                            revealed=revealed, new_account=new_account, button=ButtonForm(formdata=None),
                            consentable=consentable, consent_form=consent_form or ConsentForm(formdata=None),
-                           consent_for=consent_for, general=general or [])
+                           consent_for=consent_for, general=general or [],
+                           subsidies=subsidy_actions.for_worker(db, current_user, worker_id)
+                           if access.staff_covers_worker(current_user, worker) else [])
 
 
 @bp.get("/workers/<int:worker_id>")

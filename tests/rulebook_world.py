@@ -169,7 +169,7 @@ def build(db) -> World:
     w.messages["A-rec"] = tell_recommended(db, w.applications["rec-A-Y2"])  # A's unread message about rec-A-Y2
     from datetime import date
 
-    from models.actions.accounts import request_reset
+    from models.actions.resets import request_reset
     from models.placement import claims
 
     w.resets["A"] = request_reset(db, None, "worker")  # A forgot the password (county staff's to handle)
@@ -178,10 +178,10 @@ def build(db) -> World:
     from models.actions import comparisons, imports
 
     county_staff = w.user(db, "county_staff")
-    w.batch = imports.import_upload(db, county_staff, "workers", "台账.csv",
+    w.batch = imports.import_upload(db, county_staff, "workers", "酉阳台账.csv",
                                     "编号,姓名,户籍省份,户籍区县,手机号\nW-C,白云秀,重庆市,酉阳县,13700001111\n"
                                     .encode()).batch_id
-    w.comparison = comparisons.run(db, county_staff, "名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
+    w.comparison = comparisons.run(db, county_staff, "酉阳监测名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
                                    "防止返贫监测对象").batch_id
     return w
 

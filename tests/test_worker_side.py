@@ -142,7 +142,7 @@ def test_work_phone_is_checked(site):
     assert "座机" in answer.get_json()["error"]["message"]
 
 
-# --- 忘记密码 and 修改密码 ----------------------------------------------------------------------------------------
+# --- 忘记密码 ----------------------------------------------------------------------------------------
 
 def test_forgot_password_goes_to_the_responsible_staff_who_reset_it_after_checking(site):
     from models.people.users import authenticate
@@ -184,21 +184,6 @@ def test_forgot_password_goes_to_the_responsible_staff_who_reset_it_after_checki
                         data={"csrf_token": staff_token, "identity_note": "电话核对", "new_password": "x-Pass-0000"})
     assert again.status_code == 302 and authenticate(db, "worker", "reset-Pass-789")   # handled once
     assert "已经处理过了" in client.get("/staff/care/").get_data(as_text=True)
-
-
-def test_change_password_needs_the_current_one(site):
-    from models.people.users import authenticate
-
-    app, w, db = site
-    client, token = page(app, w, "worker")
-    wrong = client.post("/me/password", data={"csrf_token": token, "current": "nope-nope-1", "new": "new-Pass-456",
-                                              "repeat": "new-Pass-456"})
-    assert wrong.status_code == 400 and "原密码不对" in wrong.get_data(as_text=True)
-    short = api(app, w, "worker", "POST", "/api/v1/me/password", json={"current": PASSWORD, "new": "short"})
-    assert short.status_code == 422 and short.get_json()["error"]["field"] == "new"
-    ok = client.post("/me/password", data={"csrf_token": token, "current": PASSWORD, "new": "new-Pass-456",
-                                           "repeat": "new-Pass-456"})
-    assert ok.status_code == 302 and authenticate(db, "worker", "new-Pass-456")
 
 
 # --- 我已找到工作 ---------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The worker's self-service and the staff side of it, through the same actions as the pages:
 
-- ``POST /me/password`` ``{"current", "new"}``: change one's own password (every role);
 - ``GET /password-resets``: 忘记密码 requests the staff member handles; ``POST /password-resets/<id>/done``
   ``{"new_password", "identity_note"}`` after checking identity; ``POST /password-resets/<id>/cancel``.
   (Asking for a reset has no API door: whoever forgot their password has no token; the page asks.)
@@ -17,18 +16,9 @@ from app.api.common import data_response, load_body
 from app.api.openapi import doc
 from app.api.schemas import PlacementSchema
 from app.database import get_db
-from models.actions import accounts as account_actions
 from models.actions import placements as placement_actions
+from models.actions import resets as account_actions
 from models.vocabulary import PLACEMENT_CLAIM_STATUSES
-
-
-class PasswordInSchema(Schema):
-    current = fields.String(required=True)
-    new = fields.String(required=True)
-
-
-class OkSchema(Schema):
-    ok = fields.Boolean(required=True)
 
 
 class ResetSchema(Schema):
@@ -75,14 +65,6 @@ def _list(rows: list, schema: Schema):
 
     return jsonify({"data": schema.dump(rows, many=True), "meta": {"page": 1, "per_page": len(rows),
                                                                    "total": len(rows)}})
-
-
-@bp.post("/me/password")
-@doc("修改自己的密码", tags=("me",), body=PasswordInSchema, response=OkSchema, errors=(422,))
-def me_password():
-    payload = load_body(PasswordInSchema())
-    account_actions.change_password(get_db(), current_user(), payload["current"], payload["new"])
-    return data_response({"ok": True}, OkSchema())
 
 
 @bp.get("/password-resets")

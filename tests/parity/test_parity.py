@@ -18,7 +18,6 @@ import pkgutil
 
 import pytest
 import rulebook_world as rw
-from rulebook_world import PASSWORD
 
 from parity.harness import Door, const, run_api, run_page
 from parity.harness import row as R
@@ -399,24 +398,19 @@ ROWS = [
       api=Door("PUT", lambda w: "/api/v1/me/contact-details",
                const({"work_phone": "023-75551234", "office": "酉阳县就业局3号窗口"})),
       allowed=set(STAFF)),
-    R("accounts.change_password", "the actor's own password",
-      page=Door("POST", lambda w: "/me/password", const({"current": PASSWORD, "new": "new-Pass-456",
-                                                         "repeat": "new-Pass-456"})),
-      api=Door("POST", lambda w: "/api/v1/me/password", const({"current": PASSWORD, "new": "new-Pass-456"})),
-      allowed={"worker", "other_worker", "employer", "other_employer", *STAFF}),
-    R("accounts.list_resets", "A's 忘记密码 request", write=False,
+    R("resets.list_resets", "A's 忘记密码 request", write=False,
       actors=("anonymous", "worker", "other_worker", "employer", "other_employer", COUNTY, ADMIN),
       note="city staff get their own (empty) list, not a refusal; tests/test_worker_side.py checks it",
       page=Door("GET", lambda w: "/staff/care/", shown=lambda w: "（W-A）"),
       api=Door("GET", lambda w: "/api/v1/password-resets", shown=lambda w: '"W-A"'),
       allowed={COUNTY, ADMIN}),
-    R("accounts.complete_reset", "A's 忘记密码 request",
+    R("resets.complete_reset", "A's 忘记密码 request",
       page=Door("POST", lambda w: f"/staff/care/resets/{w.resets['A']}/done",
                 const({"identity_note": "电话核对身份证后四位", "new_password": "reset-Pass-789"})),
       api=Door("POST", lambda w: f"/api/v1/password-resets/{w.resets['A']}/done",
                const({"identity_note": "电话核对身份证后四位", "new_password": "reset-Pass-789"})),
       allowed={COUNTY, ADMIN}),
-    R("accounts.cancel_reset", "A's 忘记密码 request",
+    R("resets.cancel_reset", "A's 忘记密码 request",
       page=Door("POST", lambda w: f"/staff/care/resets/{w.resets['A']}/cancel", const({"reason": "不是本人"})),
       api=Door("POST", lambda w: f"/api/v1/password-resets/{w.resets['A']}/cancel", const({"reason": "不是本人"})),
       allowed={COUNTY, ADMIN}),
@@ -442,6 +436,172 @@ ROWS = [
       allowed={COUNTY, ADMIN}),
 ]
 
+# --- the programme: subsidies, 务工证明, 点对点 batches ------------------------------------------------------------
+
+def _with_store(db_file, step) -> None:
+    from models.store.db import connect
+
+    db = connect(db_file)
+    try:
+        step(db)
+    finally:
+        db.conn.close()
+
+
+def confirmed_three_months(db_file, world) -> None:
+    """D at X1 (东乡 脱贫 甘肃, 青岛) confirmed in work after 3 months: the Gansu transport subsidy is due."""
+    from datetime import date
+
+    from models.placement.follow_ups import record_follow_up
+
+    _with_store(db_file, lambda db: record_follow_up(db, world.placements["D-X1"], date="2026-09-15", channel="电话",
+                                                     still_employed=True, today=date(2026, 12, 2)))
+
+
+def claimed(db_file, world) -> None:
+    """... and its claim handed in (so it can be marked paid)."""
+    confirmed_three_months(db_file, world)
+    _with_store(db_file, lambda db: db.execute(
+        "INSERT INTO subsidy_claims (subsidy_key, placement_id, worker_id, status, claimed_on, created_at,"
+        " updated_at) VALUES ('transport_gansu', ?, ?, 'claimed', '2026-11-20', 'x', 'x')",
+        (world.placements["D-X1"], world.workers["D"])))
+
+
+def batch_with_c(db_file, world) -> None:
+    """Batch 1, 酉阳 → 烟台 (county staff's, not city staff's), with C (placed in 烟台) on board."""
+    def step(db):
+        db.execute("INSERT INTO transport_batches (id, name, departure_province, departure_county,"
+                   " departure_county_code, city, depart_date, mode, escorts, created_at, updated_at)"
+                   " VALUES (1, '酉阳→烟台', '重庆市', '酉阳土家族苗族自治县', '500242', '烟台', '2026-11-01', 'bus', '[]',"
+                   " 'x', 'x')")
+        db.execute("INSERT INTO batch_passengers (batch_id, worker_id, placement_id, created_at, updated_at)"
+                   " VALUES (1, ?, ?, 'x', 'x')", (world.workers["C"], world.placements["C-out"]))
+    _with_store(db_file, step)
+
+
+def batch_to_qingdao(db_file, world) -> None:
+    """Batch 2, 甘肃省东乡 → 青岛 (city staff's, not county staff's), empty: D (placed at X1) can board."""
+    _with_store(db_file, lambda db: db.execute(
+        "INSERT INTO transport_batches (id, name, departure_province, departure_county, departure_county_code, city,"
+        " depart_date, mode, escorts, created_at, updated_at) VALUES (2, '东乡→青岛', '甘肃省', '东乡族自治县',"
+        " '622926', '青岛', '2026-11-01', 'train', '[]', 'x', 'x')"))
+
+
+SUBSIDY_ROWS = [
+    R("subsidies.list_for", "the subsidy list (every staff member gets their own scope's rows: "
+      "tests/actions/test_programme.py)", write=False,
+      page=Door("GET", lambda w: "/staff/subsidies"), api=Door("GET", lambda w: "/api/v1/subsidies"),
+      allowed=set(STAFF), prepare=confirmed_three_months),
+    R("subsidies.workbook", "the subsidy workbook", write=False,
+      page=Door("GET", lambda w: "/staff/subsidies.xlsx"), api=Door("GET", lambda w: "/api/v1/subsidies.xlsx"),
+      allowed=set(STAFF), prepare=confirmed_three_months),
+    R("subsidies.mark_claimed", "D-X1's Gansu transport subsidy (due)",
+      page=Door("POST", lambda w: f"/staff/subsidies/{w.placements['D-X1']}/transport_gansu/claim",
+                lambda w: {"date": "2026-11-20"}),
+      api=Door("POST", lambda w: f"/api/v1/placements/{w.placements['D-X1']}/subsidies/transport_gansu/claim",
+               lambda w: {"date": "2026-11-20"}),
+      allowed={CITY, ADMIN}, prepare=confirmed_three_months),
+    R("subsidies.mark_paid", "D-X1's Gansu transport subsidy (claimed)",
+      page=Door("POST", lambda w: f"/staff/subsidies/{w.placements['D-X1']}/transport_gansu/paid",
+                lambda w: {"date": "2026-11-30", "amount_yuan": "500"}),
+      api=Door("POST", lambda w: f"/api/v1/placements/{w.placements['D-X1']}/subsidies/transport_gansu/paid",
+               lambda w: {"date": "2026-11-30", "amount_yuan": 500}),
+      allowed={CITY, ADMIN}, prepare=claimed),
+    R("subsidies.for_worker", "worker D's subsidies and from when", write=False, actors=("anonymous", *STAFF),
+      note="the worker's own door (their job page) is the worker-side helper's; the API serves them already",
+      page=None, api=Door("GET", lambda w: "/api/v1/workers/W-D/subsidies", shown=lambda w: "transport_gansu"),
+      allowed={ADMIN}),
+    *[R("certificates.pdf", f"the 务工证明 of placement {name}", write=False, actors=("anonymous", *STAFF),
+        page=Door("GET", lambda w, n=name: f"/staff/certificates/{w.placements[n]}.pdf"),
+        api=Door("GET", lambda w, n=name: f"/api/v1/placements/{w.placements[n]}/certificate.pdf"),
+        allowed=allowed)
+      for name, allowed in (("C-out", {COUNTY, ADMIN}), ("D-X1", {CITY, ADMIN}))],
+    R("certificates.get", "the 务工证明 of placement D-X1 (its fields)", write=False, actors=("anonymous", *STAFF),
+      page=Door("GET", lambda w: f"/staff/followups/{w.placements['D-X1']}", shown=lambda w: "务工证明"),
+      api=Door("GET", lambda w: f"/api/v1/placements/{w.placements['D-X1']}/certificate",
+               shown=lambda w: "TB-"),
+      allowed={CITY, ADMIN}),
+    R("certificates.sign", "sign off the 务工证明 of placement D-X1",
+      page=Door("POST", lambda w: f"/staff/certificates/{w.placements['D-X1']}/sign", lambda w: {}),
+      api=Door("POST", lambda w: f"/api/v1/placements/{w.placements['D-X1']}/certificate/sign", lambda w: {}),
+      allowed={CITY, ADMIN}),
+    R("certificates.county_workbook", "the 务工证明 workbook of 酉阳", write=False,
+      page=Door("GET", lambda w: "/staff/certificates/county.xlsx?county=酉阳"),
+      api=Door("GET", lambda w: "/api/v1/certificates/county.xlsx?county=酉阳"),
+      allowed={COUNTY, ADMIN}),
+    R("batches.create", "a batch 酉阳 → 青岛 (county staff's county, city staff's city)",
+      page=Door("POST", lambda w: "/staff/batches", lambda w: {"departure_county": "酉阳", "city": "青岛",
+                                                              "depart_date": "2026-12-10", "mode": "bus"}),
+      api=Door("POST", lambda w: "/api/v1/batches", lambda w: {"departure_county": "酉阳", "city": "青岛",
+                                                              "depart_date": "2026-12-10", "mode": "bus"}),
+      allowed={COUNTY, CITY, ADMIN}),
+    R("batches.create", "a batch 甘肃省东乡 → 烟台 (nobody's but the admin's)",
+      page=Door("POST", lambda w: "/staff/batches", lambda w: {"departure_county": "甘肃省东乡", "city": "烟台",
+                                                              "depart_date": "2026-12-10", "mode": "train"}),
+      api=Door("POST", lambda w: "/api/v1/batches", lambda w: {"departure_county": "甘肃省东乡", "city": "烟台",
+                                                              "depart_date": "2026-12-10", "mode": "train"}),
+      allowed={ADMIN}),
+    *[R("batches.get", f"batch {n} ({label})", write=False, actors=("anonymous", *STAFF),
+        page=Door("GET", lambda w, n=n: f"/staff/batches/{n}", shown=lambda w, t=text: t),
+        api=Door("GET", lambda w, n=n: f"/api/v1/batches/{n}", shown=lambda w, t=text: t),
+        allowed=allowed, prepare=prepare)
+      for n, label, text, allowed, prepare in ((1, "酉阳 → 烟台", "酉阳→烟台", {COUNTY, ADMIN}, batch_with_c),
+                                               (2, "东乡 → 青岛", "东乡→青岛", {CITY, ADMIN}, batch_to_qingdao))],
+    R("batches.list_for", "the batches (every staff member gets those they cover: tests/actions/test_programme.py)",
+      write=False, page=Door("GET", lambda w: "/staff/batches"), api=Door("GET", lambda w: "/api/v1/batches"),
+      allowed=set(STAFF), prepare=batch_with_c),
+    R("batches.summary", "people moved (within each staff member's scope)", write=False,
+      page=Door("GET", lambda w: "/staff/batches"), api=Door("GET", lambda w: "/api/v1/batches/summary"),
+      allowed=set(STAFF), prepare=batch_with_c),
+    R("batches.candidates", "hired workers who could board batch 2 (D at X1)", write=False,
+      actors=("anonymous", *STAFF), page=Door("GET", lambda w: "/staff/batches/2", shown=lambda w: "W-D 马德福"),
+      api=None, allowed={CITY, ADMIN}, prepare=batch_to_qingdao,
+      note="the page's list of who could board; the API lists workers through /workers"),
+    R("batches.add_passenger", "D (placed at X1 in 青岛) onto batch 2",
+      page=Door("POST", lambda w: "/staff/batches/2/passengers", lambda w: {"worker_external_id": "W-D"}),
+      api=Door("POST", lambda w: "/api/v1/batches/2/passengers", lambda w: {"worker_external_id": "W-D"}),
+      allowed={CITY, ADMIN}, prepare=batch_to_qingdao),
+    R("batches.confirm_arrival", "C arrived with batch 1",
+      page=Door("POST", lambda w: "/staff/batches/1/passengers/W-C/arrive", lambda w: {"date": "2026-11-02"}),
+      api=Door("POST", lambda w: "/api/v1/batches/1/passengers/W-C/arrival", lambda w: {"arrived_on": "2026-11-02"}),
+      allowed={COUNTY, ADMIN}, prepare=batch_with_c),
+    *[R("batches.passenger_workbook", f"batch 1's {label} passenger list", write=False,
+        page=Door("GET", lambda w, q=q: f"/staff/batches/1/passengers.xlsx{q}"),
+        api=Door("GET", lambda w, q=q: f"/api/v1/batches/1/passengers.xlsx{q}"),
+        allowed={COUNTY, ADMIN}, prepare=batch_with_c)
+      for label, q in (("carrier's (masked)", ""), ("full", "?full=1"))],
+    R("exchange.counties_for", "the partner counties one may export (each staff member their own: "
+      "tests/actions/test_programme.py)", write=False,
+      page=Door("GET", lambda w: "/staff/exchange"), api=Door("GET", lambda w: "/api/v1/exchange/counties"),
+      allowed=set(STAFF)),
+    R("exchange.county_workbook", "酉阳's workers, placed and not (full ID numbers)", write=False,
+      page=Door("GET", lambda w: "/staff/exchange.xlsx?county=酉阳"),
+      api=Door("GET", lambda w: "/api/v1/exchange.xlsx?county=酉阳"),
+      allowed={COUNTY, ADMIN}),
+]
+ROWS += SUBSIDY_ROWS
+
+# --- one's own account (issue 9): every signed-in actor, on their own account only ---------------------------
+SIGNED_IN = set(rw.ACTORS) - {"anonymous"}
+NEW_PASSWORD = "yantai-gangwu-2027"
+ROWS += [
+    R("accounts.change_password", "the actor's own password", allowed=SIGNED_IN,
+      page=Door("POST", lambda w: "/account/password",
+                lambda w: {"current_password": rw.PASSWORD, "new_password": NEW_PASSWORD,
+                           "confirm": NEW_PASSWORD}),
+      api=Door("POST", lambda w: "/api/v1/me/password",
+               lambda w: {"current_password": rw.PASSWORD, "new_password": NEW_PASSWORD})),
+    R("accounts.end_sessions", "every browser session of the actor (sign out everywhere)", allowed=SIGNED_IN,
+      page=Door("POST", lambda w: "/logout", lambda w: {}),
+      api=Door("DELETE", lambda w: "/api/v1/me/sessions")),
+    R("accounts.register_worker", "a new worker with a phone nobody has", allowed={"anonymous"},
+      note="only the registration page: the API is for token holders, who already have an account",
+      page=Door("POST", lambda w: "/register",
+                lambda w: {"name": "冉小山", "phone": "13700009999", "password": "youyang-hanjie-26",
+                           "hukou_province": "重庆市", "hukou_county": "酉阳", "assistance_status": "脱贫享受政策人口"}),
+      api=None),
+]
+
 #: Actions of ``models.actions`` deliberately not in the table, with the reason (every other one must be).
 NOT_IN_TABLE = {
     "workers.present": "a helper of view/candidates (what an actor sees of a worker), not an action",
@@ -456,9 +616,12 @@ NOT_IN_TABLE = {
                              "is messages.list_for's, in the table",
     "hires.undo_hire": "needs a 录用 made today, which the shared world cannot hold: the same both-doors check "
                        "per actor is tests/test_worker_side.py::test_undo_hire_through_both_doors",
-    "accounts.request_reset": "忘记密码 has the page only: whoever forgot their password has no API token; asked "
-                              "by anyone, answered the same whether or not the account exists "
+    "resets.request_reset": "忘记密码 has the page only: whoever forgot their password has no API token; asked "
+                            "by anyone, answered the same whether or not the account exists "
                               "(tests/test_worker_side.py)",
+    "exchange.export_quarter": "scheduler only (SYSTEM or admin): every county's workbook, no page or API door",
+    "subsidies.for_placement": "the placement page's subsidy rows: the rows of subsidies.list_for (in the table) for "
+                               "one placement, in the scope of placements.get (in the table); no API door of its own",
 }
 
 CASES = [pytest.param(r, actor, id=f"{r.action}|{r.target}|{actor}") for r in ROWS for actor in r.actors]
@@ -491,6 +654,8 @@ def test_page_and_api_agree(entry, actor, parity_app, rulebook_template, data_di
         if door is None:
             continue
         world, db_file = _fresh(rulebook_template, data_dir)
+        if entry.prepare is not None:
+            entry.prepare(db_file, world)
         outcome = run(parity_app, world, actor, door, db_file, entry.tables)
         outcomes[name] = outcome
         assert outcome.status < 500, (name, outcome)

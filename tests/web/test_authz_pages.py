@@ -68,6 +68,9 @@ CASES = [
     case("seekers.job_detail", "GET", lambda w: f"/jobs/{X3(w)}", {"employer", "city_staff", "admin"},
          {"worker", "other_worker", "other_employer", "county_staff"}),
     case("seekers.apply", "POST", lambda w: f"/jobs/{X1(w)}/apply", WORKERS),
+    # answering a recommendation or withdrawing: the worker's own only; another worker's is not theirs to know
+    case("seekers.answer", "POST", lambda w: f"/me/applications/{w.applications['rec-A-Y2']}/accept", {"worker"},
+         {"other_worker"}),
     # employers (their own employer's postings and applications)
     case("employers.postings", "GET", "/employer/", EMPLOYERS),
     case("employers.posting_new", "GET", "/employer/postings/new", EMPLOYERS),
@@ -151,7 +154,7 @@ CASES = [
     case("dashboard.comparison", "POST", "/staff/comparison", STAFF),
     case("dashboard.comparison_result", "GET", "/staff/comparison/999", STAFF, absent=True),
     case("dashboard.comparison_apply", "POST", "/staff/comparison/999/apply", STAFF, absent=True),
-    # the worker's side (issue 12): messages, contact, password, 我已找到工作; staff: 求助, responsible staff
+    # the worker's side (issue 12): messages, contact, 我已找到工作; staff: 求助, responsible staff
     case("me.messages", "GET", "/me/messages", WORKERS),
     case("me.message_read", "POST", lambda w: f"/me/messages/{w.messages['A-rec']}/read", {"worker"},
          {"other_worker"}),
@@ -164,8 +167,6 @@ CASES = [
          {"worker"}, {"other_worker"}),
     case("seekers.answer", "POST", lambda w: f"/me/applications/{w.applications['A-X1']}/withdraw",
          {"worker"}, {"other_worker"}),
-    case("me.password", "GET", "/me/password", SIGNED_IN),
-    case("me.password", "POST", "/me/password", SIGNED_IN),
     case("me.found_job", "GET", "/me/found-job", WORKERS),
     case("me.found_job", "POST", "/me/found-job", WORKERS),
     case("hires.undo_hire", "POST", lambda w: f"/employer/applications/{w.applications['C-Y2']}/undo-hire",
@@ -185,6 +186,25 @@ CASES = [
          {"city_staff"}, data=lambda w: {"username": "city_staff"}),
     case("care.my_details", "GET", "/staff/me/details", STAFF),
     case("care.my_details", "POST", "/staff/me/details", STAFF),
+    # the programme: subsidies, 务工证明, 点对点 batches, exchange (D-X1: city staff's; 酉阳: county staff's)
+    case("programme.subsidies", "GET", "/staff/subsidies", STAFF),
+    case("programme.subsidies_xlsx", "GET", "/staff/subsidies.xlsx", STAFF),
+    case("programme.subsidy_step", "POST", lambda w: f"/staff/subsidies/{w.placements['D-X1']}/transport_gansu/claim",
+         {"city_staff", "admin"}, {"county_staff"}),
+    case("programme.certificate_pdf", "GET", lambda w: f"/staff/certificates/{w.placements['D-X1']}.pdf",
+         {"city_staff", "admin"}, {"county_staff"}),
+    case("programme.certificate_sign", "POST", lambda w: f"/staff/certificates/{w.placements['D-X1']}/sign",
+         {"city_staff", "admin"}, {"county_staff"}),
+    case("programme.certificates_county", "GET", "/staff/certificates/county.xlsx?county=酉阳",
+         {"county_staff", "admin"}),
+    case("programme.batches", "GET", "/staff/batches", STAFF),
+    case("programme.batches", "POST", "/staff/batches", STAFF),
+    case("programme.batch_detail", "GET", "/staff/batches/999", STAFF, absent=True),
+    case("programme.batch_add", "POST", "/staff/batches/999/passengers", STAFF, absent=True),
+    case("programme.batch_arrive", "POST", "/staff/batches/999/passengers/W-A/arrive", STAFF, absent=True),
+    case("programme.batch_passengers_xlsx", "GET", "/staff/batches/999/passengers.xlsx", STAFF, absent=True),
+    case("programme.exchange", "GET", "/staff/exchange", STAFF),
+    case("programme.exchange_xlsx", "GET", "/staff/exchange.xlsx?county=酉阳", {"county_staff", "admin"}),
 ]
 
 
