@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length
 from app import login_limits
 from app.database import get_db
 from app.web import SessionUser, error_page, home_for
-from models.actions import accounts
+from models.actions import accounts, resets
 from models.errors import ActionError
 from models.people import users
 from models.vocabulary import ASSISTANCE_STATUSES
@@ -142,3 +142,30 @@ def register():
             flash("注册成功。请完善资料，推荐会更准。", "success")
             return redirect(url_for("seekers.profile_edit"))
     return render_template("auth/register.html", form=form)
+
+
+# --- 忘记密码 (no sign-in) ------------------------------------------------------------------------------------
+
+class ForgotForm(FlaskForm):
+    who = StringField("登录用的手机号或用户名", render_kw={"autocomplete": "username"})
+    note = StringField("方便接电话的时间（可不填）")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot():
+    """忘记密码: the request goes to the responsible staff member, who calls back and resets it. The answer is
+    the same whether or not the account exists."""
+    form = ForgotForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if login_limits.registration_blocked():  # the same per-address limit as self-registration
+            return error_page(429, "操作太频繁", "从您这里提交的申请太多，请一小时后再试；也可以直接打电话给工作人员。")
+        login_limits.registration_tried()
+        try:
+            resets.request_reset(get_db(), current_user, form.who.data or "", form.note.data)
+        except ActionError as exc:
+            form.who.errors = [exc.message]
+            return render_template("auth/forgot.html", form=form, sent=False), 400
+        return render_template("auth/forgot.html", form=form, sent=True)
+    return render_template("auth/forgot.html", form=form, sent=False)

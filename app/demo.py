@@ -52,8 +52,14 @@ def seed_accounts(db) -> list[str]:
             if row is None:
                 continue
             employer_id = row[0]
-        create_user(db, username, DEMO_PASSWORD, role, display_name=display, worker_id=worker_id,
-                    employer_id=employer_id, scope_counties=link.get("scope"), scope_cities=link.get("scope"))
+        user_id = create_user(db, username, DEMO_PASSWORD, role, display_name=display, worker_id=worker_id,
+                              employer_id=employer_id, scope_counties=link.get("scope"),
+                              scope_cities=link.get("scope"))
+        if role == "staff":  # what workers see under 联系工作人员
+            from models.actions.contacts import set_own_details
+            from models.people.users import get_user
+
+            set_own_details(db, get_user(db, user_id), work_phone="023-75550000", office="酉阳县就业服务中心（演示）")
         made.append(username)
     return made
 

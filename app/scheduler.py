@@ -41,7 +41,8 @@ from models.access import SYSTEM
 from models.actions import exchange as exchange_actions
 from models.actions import placements as placement_actions
 from models.actions import reports as report_actions
-from models.notifier import Message, notify, retry_failed
+from models.notifier import Message, deliver_pending, notify, retry_failed
+from models.people.messages import post as post_message
 from models.store import clock as clock_module
 from models.store.db import connect, utcnow
 
@@ -103,7 +104,7 @@ def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
                        " WHERE role IN ('staff', 'admin') AND active = 1").fetchall()
     recipients = [({"id": u[0], "role": u[1], "scope_counties": u[2], "scope_cities": u[3]})
                   for u in users] or [{"id": None, "role": "admin"}]
-    sent = due_total = 0
+    sent = due_total = told = 0
     for user in recipients:
         items = [i for i in placement_actions.queue(db, user, today=today, with_risk=False)
                  if i.bucket in ("overdue", "today")]
@@ -113,11 +114,18 @@ def job_followup_reminders(db: sqlite_utils.Database, now: datetime) -> dict:
         due_total += len(items)
         names = "、".join(f"{i.placement['worker_name']}（{i.state.next_months}个月）" for i in items[:10])
         more = f" 等 {len(items)} 人" if len(items) > 10 else ""
+        for item in items:  # the worker hears that a call is coming (once per milestone, whoever calls)
+            p = item.placement
+            if post_message(db, p["worker_id"], "followup",
+                            f"工作人员这几天会给您打电话，了解您在“{p['employer_name']}”干得怎么样（入职"
+                            f"{item.state.next_months}个月回访），请留意来电。有困难也可以直接说。",
+                            "/me/messages", dedupe_key=f"followup:{p['id']}:{item.state.next_months}"):
+                told += 1
         if notify(db, Message(subject=f"今日回访 {len(items)} 人（其中逾期 {overdue} 人）",
                               body=names + more, user_id=user["id"], link="/staff/followups/",
                               dedupe_key=f"followups:{user['id']}:{today.isoformat()}")):
             sent += 1
-    return {"messages": sent, "due": due_total}
+    return {"messages": sent, "due": due_total, "workers_told": told}
 
 
 def job_verify_index(db: sqlite_utils.Database, now: datetime) -> dict:
@@ -268,6 +276,7 @@ def tick(db: sqlite_utils.Database, *, clock: Clock | None = None, owner: str | 
             if spec.is_due(clock()):
                 results.append(run_job(db, spec.name, clock=clock, owner=owner))
         retry_failed(db)  # messages whose SMS/WeChat delivery failed are tried again, never dropped
+        deliver_pending(db)  # messages to workers queued by the actions go out through SMS/WeChat
         return [r for r in results if r.status != "skipped"]
     finally:
         release_lock(db, "tick", owner)

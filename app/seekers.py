@@ -40,6 +40,10 @@ from models.vocabulary import EDUCATION_LEVELS, SOURCE_LABELS
 bp = Blueprint("seekers", __name__)
 
 MATCHES_K = 20
+#: 推荐岗位 sends this many cards first (a cheap phone on a slow link), then 更多 adds as many again, up to
+#: MATCHES_MAX.
+MATCHES_FIRST = 10
+MATCHES_MAX = 50
 #: Ranked search results shown to a worker (best first; a sensible cap instead of paging a ranking).
 SEARCH_K = 50
 #: Plain list (other roles): postings per page, and how many of the newest open ones are filtered.
@@ -116,11 +120,14 @@ def matches():
 
     db = get_db()
     worker = _own_worker(db)
-    found = jobs_for_worker(db, worker["id"], k=MATCHES_K, exclude_job_ids=left_job_ids(db, worker["id"]))
+    shown = min(MATCHES_MAX, MATCHES_FIRST * _page_number())
+    found = jobs_for_worker(db, worker["id"], k=shown + 1, exclude_job_ids=left_job_ids(db, worker["id"]))
+    more = url_for("seekers.matches", page=shown // MATCHES_FIRST + 1) if len(found) > shown < MATCHES_MAX else None
+    found = found[:shown]
     jobs = {j["id"]: j for j in (get_job(db, m.job_id) for m in found) if j}
     return render_template("seekers/matches.html", worker=worker, matches=found, jobs=jobs,
                            applied=applications_model.applied_job_ids(db, worker["id"], active_only=True),
-                           missing=thin_profile(worker))
+                           missing=thin_profile(worker), more=more)
 
 
 # --- 找工作 ------------------------------------------------------------------------------------------------

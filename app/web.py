@@ -44,8 +44,8 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
-BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
-              "app.programme", "app.api")
+BLUEPRINTS = ("app.auth", "app.seekers", "app.me", "app.employers", "app.staff", "app.followups",
+              "app.care", "app.hires", "app.dashboard", "app.programme", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -241,6 +241,8 @@ def init_app(app: Flask) -> None:
     def _globals():
         return {"role_labels": ROLE_LABELS, "nav_items": nav_items()}
 
+    app.add_template_filter(local_time, "local_time")
+
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
@@ -251,21 +253,50 @@ def init_app(app: Flask) -> None:
 #: The navigation bar per role: (endpoint, label).
 NAV = {
     "worker": (("seekers.matches", "推荐岗位"), ("seekers.search", "找工作"),
-               ("seekers.applications", "我的投递"), ("seekers.profile", "我的资料")),
+               ("seekers.applications", "我的投递"), ("me.messages", "消息"), ("seekers.profile", "我的")),
     "employer": (("employers.postings", "我的岗位"), ("employers.applications", "投递管理"),
                  ("employers.profile", "单位信息")),
     "staff": (("staff.home", "工作台"), ("staff.workers", "求职者"), ("staff.jobs", "岗位"),
-              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("dashboard.dashboard", "统计")),
+              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("care.home", "求助"), ("dashboard.dashboard", "统计")),
 }
 NAV["admin"] = NAV["staff"]
 
 
-def nav_items() -> list[tuple[str, str, bool]]:
-    """(url, label, is_current) for the signed-in user's navigation bar; the current item is the one whose
-    URL is the longest prefix of the page's path."""
+def nav_items() -> list[tuple[str, str, bool, int]]:
+    """(url, label, is_current, badge) for the signed-in user's navigation bar; the current item is the one
+    whose URL is the longest prefix of the page's path; ``badge`` is the unread count on 消息 (else 0)."""
     if not current_user.is_authenticated:
         return []
-    items = [(url_for(endpoint), label) for endpoint, label in NAV.get(current_user.role, ())]
-    matching = [url for url, _ in items if request.path == url or request.path.startswith(url.rstrip("/") + "/")]
+    items = [(url_for(endpoint), label, endpoint) for endpoint, label in NAV.get(current_user.role, ())]
+    matching = [url for url, _, _ in items if request.path == url or request.path.startswith(url.rstrip("/") + "/")]
     current = max(matching, key=len, default=None)
-    return [(url, label, url == current) for url, label in items]
+    unread = 0
+    if any(endpoint == "me.messages" for _, _, endpoint in items):
+        from models.actions.messages import unread_count
+
+        unread = unread_count(get_db(), current_user)
+    return [(url, label, url == current, unread if endpoint == "me.messages" else 0)
+            for url, label, endpoint in items]
+
+
+def local_time(value: str | None, fmt: str = "%m-%d %H:%M") -> str:
+    """An ISO-8601 UTC timestamp of the store as people read it: in the platform's time zone (Asia/Shanghai),
+    ``fmt`` (default 月-日 时:分). A date alone is shown as it is."""
+    from datetime import datetime
+
+    from models.store.clock import tz
+
+    if not value:
+        return ""
+    text = str(value)
+    if len(text) <= 10:
+        return text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz()).strftime(fmt)

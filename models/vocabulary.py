@@ -63,3 +63,19 @@ SUBSIDY_TRIGGERS = ("placement", "training")
 SUBSIDY_STATES = ("due", "claimed", "paid", "excluded")
 #: 点对点输送: how a batch travels.
 TRANSPORT_MODES = {"bus": "包车（大巴）", "train": "火车", "flight": "飞机"}
+# --- messages to workers (我的消息) ---------------------------------------------------------------------------
+#: Kinds of message a worker gets, with the heading they read (and an SMS/WeChat subject).
+MESSAGE_KINDS = {
+    "recommend": "工作人员给您推荐了岗位",
+    "status": "投递有新进展",
+    "closed": "岗位已停招",
+    "followup": "工作人员要给您回访",
+    "batch": "集中出行安排",
+    "placement": "就业登记",
+    "account": "账号消息",
+}
+#: 忘记密码 requests: waiting for the responsible staff member, done, cancelled.
+PASSWORD_RESET_STATUSES = ("pending", "done", "cancelled")
+#: 我已找到工作 reports: waiting for staff, confirmed into a placement, not confirmed.
+PLACEMENT_CLAIM_STATUSES = ("pending", "confirmed", "rejected")
+PLACEMENT_CLAIM_LABELS = {"pending": "等待工作人员确认", "confirmed": "工作人员已确认", "rejected": "工作人员未确认"}

@@ -18,6 +18,8 @@ Objects (``World.workers`` / ``jobs`` / ``applications`` / ``placements`` by key
   recommended Y2 to A, 推荐待确认: A has not answered), ``C-Y2`` (C applied, 待处理);
 - placements ``D-X1`` (D at X1 in 青岛: city staff's, not county staff's), ``C-out`` (C at a job found
   outside the platform in 烟台: county staff's, not city staff's);
+- messages ``A-rec`` (A's unread message about the recommendation ``rec-A-Y2``); a pending 忘记密码 request of
+  A's account (``resets["A"]``) and a pending 我已找到工作 report of C (``claims["C"]``): county staff's.
 - the county staff's import batch (``batch``: a ledger row of C) and list comparison (``comparison``: a
   防止返贫监测对象 list naming C, not yet applied).
 
@@ -89,6 +91,9 @@ class World:
     employers: dict[str, int] = field(default_factory=dict)
     applications: dict[str, int] = field(default_factory=dict)
     placements: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, int] = field(default_factory=dict)
+    resets: dict[str, int] = field(default_factory=dict)
+    claims: dict[str, int] = field(default_factory=dict)
     #: The county staff's import batch (a ledger row of C) and list comparison (a 监测对象 list naming C).
     batch: int = 0
     comparison: int = 0
@@ -159,6 +164,17 @@ def build(db) -> World:
     w.placements["C-out"] = create_placement(db, w.workers["C"], employer_name="烟台某食品厂", city="烟台",
                                              title="包装工", start_date="2026-08-01", created_by=staff)
     set_worker_seeking(db, w.workers["C"], True)  # C still seeking more work; D is not
+    from models.people.messages import tell_recommended
+
+    w.messages["A-rec"] = tell_recommended(db, w.applications["rec-A-Y2"])  # A's unread message about rec-A-Y2
+    from datetime import date
+
+    from models.actions.resets import request_reset
+    from models.placement import claims
+
+    w.resets["A"] = request_reset(db, None, "worker")  # A forgot the password (county staff's to handle)
+    w.claims["C"] = claims.create(db, w.workers["C"], employer_name="酉阳某茶厂", title="采茶工", city=None,
+                                  start_date="2026-10-08", today=date(2026, 11, 1), user_id=None)
     from models.actions import comparisons, imports
 
     county_staff = w.user(db, "county_staff")

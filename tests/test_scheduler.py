@@ -141,9 +141,13 @@ def test_reminders_go_to_outbox_once_per_day(db):
     w = make_worker(db, "马小明", county="东乡族自治县")
     create_placement(db, w, employer_name="A厂", city="青岛", title="普工", start_date="2026-01-20")
     now = at(2026, 3, 2, 7, 45)
-    assert sched.run_job(db, "followup_reminders", clock=fixed(now)).result == {"messages": 1, "due": 1}
-    assert sched.run_job(db, "followup_reminders", clock=fixed(now), force=True).result["messages"] == 0
-    rows = db.execute("SELECT user_id, subject, body FROM outbox").fetchall()
+    assert sched.run_job(db, "followup_reminders", clock=fixed(now)).result == {"messages": 1, "due": 1,
+                                                                                "workers_told": 1}
+    again = sched.run_job(db, "followup_reminders", clock=fixed(now), force=True).result
+    assert again["messages"] == 0 and again["workers_told"] == 0   # the worker hears it once per milestone
+    told = db.execute("SELECT kind, text FROM messages WHERE worker_id = ?", (w,)).fetchall()
+    assert len(told) == 1 and told[0][0] == "followup" and "A厂" in told[0][1] and "1个月" in told[0][1]
+    rows = db.execute("SELECT user_id, subject, body FROM outbox WHERE channel = 'outbox'").fetchall()
     assert len(rows) == 1 and rows[0][0] == staff and "逾期 1" in rows[0][1] and "马小明" in rows[0][2]
     assert other not in [r[0] for r in rows]
 

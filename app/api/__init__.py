@@ -2,7 +2,8 @@
 
 Resources: ``workers``, ``jobs``, ``matches`` (both directions), ``applications``, ``placements``,
 ``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``tokens`` (the caller and their
-tokens), ``account`` (the caller's password and browser sessions), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
+tokens), ``account`` (the caller's password and browser sessions), ``me_messages`` (我的消息), ``contacts``,
+``self_service``, ``hires`` (the worker's side), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
 ``flask --app app api token create|revoke|list``.
 
 The web platform registers :data:`bp` (and exempts it from the CSRF check: it takes no cookies).
@@ -27,13 +28,17 @@ from app.api import (  # noqa: F401
     certificates,
     cli,
     comparisons,
+    contacts,
     exchange,
+    hires,
     imports,
     jobs,
     matches,
+    me_messages,
     openapi,
     placements,
     reports,
+    self_service,
     subsidies,
     tokens,
     workers,

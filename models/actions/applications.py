@@ -27,6 +27,7 @@ from models.errors import conflict, forbidden, invalid, not_found
 from models.hiring import applications as store
 from models.hiring.eligibility import check_hard
 from models.hiring.jobs import get_job
+from models.people import messages
 from models.people.workers import get_worker
 from models.store.db import transaction
 from models.vocabulary import APPLICATION_STATUSES, PIPELINE_MOVES
@@ -184,8 +185,10 @@ def recommend(db, actor: Any, worker_id: int, job_id: int, note: str | None = No
         if store.find(db, worker_id, job_id) is not None:
             raise conflict("已经投递或推荐过该岗位。", "job_id")
         _eligible(worker, job)
-        return store.insert(db, worker_id, job_id, source="staff", status="推荐待确认",
-                            recommended_by=access.user_id(actor), note=(note or "").strip()[:500] or None)
+        application_id = store.insert(db, worker_id, job_id, source="staff", status="推荐待确认",
+                                      recommended_by=access.user_id(actor), note=(note or "").strip()[:500] or None)
+        messages.tell_recommended(db, application_id)  # 我的消息: accept or decline it
+        return application_id
 
 
 def record_consent(db, actor: Any, application_id: int, note: str) -> dict:
@@ -223,8 +226,11 @@ def change_status(db, actor: Any, application_id: int, status: str, note: str | 
             raise conflict(_BLOCKED[current], "status")
         if current == status and not (note or "").strip():
             return None
-        return store.move(db, application_id, status, user_id=access.user_id(actor), note=(note or "")[:500],
-                          start_date=start_date)
+        placement_id = store.move(db, application_id, status, user_id=access.user_id(actor),
+                                  note=(note or "")[:500], start_date=start_date)
+        if current != status:
+            messages.tell_status(db, application_id)  # 我的消息: what the new status means
+        return placement_id
 
 
 def hire(db, actor: Any, application_id: int, *, start_date: date | str | None = None,

@@ -27,9 +27,9 @@ from models.actions import workers as worker_actions
 from models.errors import conflict, forbidden, invalid, not_found
 from models.hiring.jobs import get_job_by_external_id
 from models.people.workers import get_worker, get_worker_by_external_id
+from models.placement import claims, stability
 from models.placement import follow_ups as follow_up_store
 from models.placement import placements as store
-from models.placement import stability
 from models.placement.placements import PlacementState
 from models.store import clock
 from models.store.db import transaction
@@ -203,3 +203,88 @@ def recompute_stability(db, actor: Any, *, today: date | None = None) -> dict:
     if not access.is_admin(actor):
         raise forbidden("只有管理员可以重算稳定性数据。")
     return stability.recompute(db, today or clock.today())
+
+
+# --- 我已找到工作: the worker's own report, confirmed by staff ---------------------------------------------------
+
+def _claim_visible(actor: Any, claim: dict) -> bool:
+    return access.own_worker_id(actor) == claim["worker_id"] or access.staff_covers_worker(actor, claim)
+
+
+def report_found_job(db, actor: Any, *, employer_name: str, title: str, city: str | None = None,
+                     start_date: date | str | None = None) -> int:
+    """我已找到工作: the signed-in worker says they started a job (found on the platform or not); it waits for
+    staff to confirm it (:func:`confirm_found_job`) before it is a placement. Returns the report's id; the
+    worker's responsible staff member gets a reminder."""
+    worker_id = access.own_worker_id(actor)
+    if worker_id is None:
+        raise forbidden("只有求职者本人可以登记“我已找到工作”。")
+    from models.notifier import Message, enqueue
+    from models.people import contacts
+
+    with transaction(db):
+        claim_id = claims.create(db, worker_id, employer_name=employer_name, title=title, city=city,
+                                 start_date=start_date or clock.today(), today=clock.today(),
+                                 user_id=access.user_id(actor))
+        worker = get_worker(db, worker_id)
+        contact, _ = contacts.responsible(db, worker)
+        enqueue(db, Message(subject="求职者自报已就业，待确认",
+                            body=f"{worker['name']}说已在“{employer_name.strip()}”做{title.strip()}，请核实后确认。",
+                            user_id=contact["id"] if contact else None, link="/staff/care/claims",
+                            dedupe_key=f"claim:{claim_id}"), channel="outbox")
+    return claim_id
+
+
+def list_found_jobs(db, actor: Any, *, status: str | None = "pending") -> list[dict]:
+    """Reports of 我已找到工作: the worker their own (all statuses); staff those of workers they cover."""
+    if access.own_worker_id(actor) is not None:
+        return claims.list_where(db, "c.worker_id = ?", [access.own_worker_id(actor)])
+    if not access.is_staff(actor):
+        raise forbidden("请先登录。")
+    where, params = access.Scope.of(actor).workers_sql("w")
+    if status:
+        where, params = f"{where} AND c.status = ?", [*params, status]
+    return claims.list_where(db, where, params)
+
+
+def _pending_claim(db, actor: Any, claim_id: int) -> dict:
+    claim = claims.get(db, claim_id)
+    if claim is None or not _claim_visible(actor, claim):
+        raise not_found("找不到该登记。", "claim_id")
+    if not access.staff_covers_worker(actor, claim):
+        raise forbidden("只有负责该求职者的工作人员可以确认。")
+    if claim["status"] != "pending":
+        raise conflict("这条登记已经处理过了。", "claim_id")
+    return claim
+
+
+def confirm_found_job(db, actor: Any, claim_id: int) -> int:
+    """Staff covering the worker confirm a 我已找到工作 report (after a call): it becomes a placement (the worker
+    leaves the "needs a job" queue; follow-ups start). Returns the placement id; the worker is told."""
+    from models.people.messages import post
+
+    with transaction(db):
+        claim = _pending_claim(db, actor, claim_id)
+        placement_id = store.create_placement(db, claim["worker_id"], employer_name=claim["employer_name"],
+                                              city=claim["city"], title=claim["title"],
+                                              start_date=claim["start_date"], created_by=access.user_id(actor))
+        claims.close(db, claim_id, "confirmed", user_id=access.user_id(actor), placement_id=placement_id)
+        post(db, claim["worker_id"], "placement",
+             f"工作人员已确认您在“{claim['employer_name']}”就业。之后会定期打电话回访，有困难随时联系。",
+             "/me/found-job")
+    return placement_id
+
+
+def reject_found_job(db, actor: Any, claim_id: int, *, reason: str) -> dict:
+    """Staff covering the worker do not confirm a report (the reason is kept and told to the worker)."""
+    from models.people.messages import post
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid("请写明为什么不能确认（会告诉求职者）。", "reason")
+    with transaction(db):
+        claim = _pending_claim(db, actor, claim_id)
+        claims.close(db, claim_id, "rejected", user_id=access.user_id(actor), note=reason[:200])
+        post(db, claim["worker_id"], "placement", f"您登记的“{claim['employer_name']}”就业暂未确认：{reason[:200]}",
+             "/me/found-job")
+    return claims.get(db, claim_id)

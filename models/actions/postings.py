@@ -22,6 +22,7 @@ from models import access
 from models.errors import ActionError, conflict, forbidden, invalid, not_found
 from models.hiring import jobs as store
 from models.intake.records import clean_job
+from models.people import messages
 from models.people.employers import get_employer
 from models.store.db import audit, transaction
 from models.vocabulary import JOB_STATUSES
@@ -177,6 +178,8 @@ def _set_status(db, actor: Any, job_id: int, status: str, action: str, via: str)
             store.set_job_status(db, job["id"], status)
             audit(db, action, user_id=access.user_id(actor), entity="job", entity_id=job["id"],
                   detail={"via": via, "from": job["status"], "to": status})
+            if status in CLOSED_STATUSES and job["status"] == "open":
+                messages.tell_posting_closed(db, job["id"])  # 我的消息 of everyone still waiting on it
     return store.get_job(db, job["id"])
 
 

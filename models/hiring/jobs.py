@@ -23,8 +23,12 @@ from models.vocabulary import JOB_STATUSES
 STATUSES = JOB_STATUSES
 #: Record fields stored as plain columns of ``jobs``.
 FIELDS = ("title", "description", "city", "district", "salary_min", "salary_max", "headcount", "age_min",
-          "age_max", "education_min", "required_certificates", "skills", "benefits")
+          "age_max", "education_min", "required_certificates", "skills", "benefits", "work_address", "meals",
+          "housing", "shifts", "pay_day")
 LIST_FIELDS = ("required_certificates", "skills", "benefits")
+#: Fields added after postings were first hashed: left out of the hash when empty, so a posting stored before
+#: them keeps its hash (re-importing the same ledger still changes nothing).
+LATER_FIELDS = ("work_address", "meals", "housing", "shifts", "pay_day")
 _READ_COLUMNS = ("j.id", "j.external_id", "j.employer_id", "e.name", "e.credit_code", *(f"j.{f}" for f in FIELDS),
                  "j.status", "j.content_hash", "j.rev", "j.created_at", "j.updated_at")
 _KEYS = tuple(c.split(".")[1] for c in _READ_COLUMNS)
@@ -46,7 +50,8 @@ def _list(value: object) -> list:
 
 def content_hash(record: dict) -> str:
     """SHA-256 over the stored fields of a job record, its employer and (when given) its status."""
-    payload = {f: (_list(record.get(f)) if f in LIST_FIELDS else record.get(f)) for f in FIELDS}
+    payload = {f: (_list(record.get(f)) if f in LIST_FIELDS else record.get(f)) for f in FIELDS
+               if f not in LATER_FIELDS or record.get(f)}
     payload["employer_name"] = clean_name(record.get("employer_name"))
     payload["employer_credit_code"] = record.get("employer_credit_code") or None
     payload["status"] = record.get("status") or None

@@ -138,6 +138,12 @@ JOB_FIELDS: dict[str, FieldSpec] = {
     "skills": FieldSpec("技能要求", ("技能", "岗位技能", "优先技能", "技能优先")),
     "benefits": FieldSpec("福利", ("福利待遇", "待遇", "岗位福利", "员工福利")),
     "status": FieldSpec("状态", ("岗位状态", "招聘状态")),
+    # What a job page answers besides pay (issue 12): free text as the employer says it.
+    "work_address": FieldSpec("工作地址", ("详细地址", "上班地址", "工厂地址", "单位地址", "地址")),
+    "meals": FieldSpec("伙食", ("吃饭", "食堂", "伙食情况", "工作餐", "用餐")),
+    "housing": FieldSpec("住宿", ("宿舍", "住宿情况", "住宿条件")),
+    "shifts": FieldSpec("班次", ("工作时间", "上班时间", "班制", "作息时间")),
+    "pay_day": FieldSpec("发薪日", ("发工资时间", "工资发放", "发薪时间", "发薪")),
     "salary_range": FieldSpec("月薪范围", ("薪资", "薪资待遇", "工资待遇", "月薪", "工资", "薪酬", "薪资范围",
                                         "工资范围", "月工资", "薪酬待遇"), stored=False),
     "age_range": FieldSpec("年龄要求", ("年龄", "年龄范围", "年龄限制"), stored=False),
@@ -413,6 +419,10 @@ def clean_job(raw: dict) -> tuple[dict | None, list[FieldError]]:
     record["employer_credit_code"] = row.optional("employer_credit_code", check_credit_code)
     record["title"] = row.required_text("title", 60)
     record["description"] = row.text("description")
+    for name in ("work_address", "meals", "housing", "shifts", "pay_day"):  # optional; kept only when given
+        value = row.text(name, 200)
+        if value:
+            record[name] = value
 
     city = row.optional("city", normalise_city, "city")
     district, implied = _district(row, city)

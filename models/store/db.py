@@ -518,6 +518,94 @@ def _account_sessions_and_limits(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE workers SET external_id = ? WHERE id = ?", (number, worker_id))
 
 
+def _worker_messages_and_contacts(conn: sqlite3.Connection) -> None:
+    """The worker's side (issue 12): messages to a worker, who to call, self-service, what a job page answers.
+
+    - ``messages``: one row per message to a worker (kind, text, link, read or not); ``dedupe_key`` makes posting
+      the same event twice a no-op. ``outbox_deliveries``: every attempt to send an outbox row through a sender
+      (SMS gateway, WeChat), with its outcome.
+    - ``workers.contact_user_id``: the responsible staff member when staff chose one (else the county's);
+      ``users.work_phone`` / ``users.office``: what a worker sees of that staff member; ``users.wechat_openid``
+      for WeChat 订阅消息.
+    - ``password_resets``: 忘记密码 requests, handled by the responsible staff member (``via = 'staff'``) or, once a
+      gateway exists, by an SMS code (``via = 'sms'``, ``code_hash``, ``expires_at``).
+    - ``placement_claims``: 我已找到工作, waiting for staff to confirm it into a placement.
+    - ``jobs``: work address, meals, housing, shifts and pay day, as a job page answers them.
+    """
+    conn.executescript(
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            link TEXT,
+            dedupe_key TEXT UNIQUE,
+            read_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_messages_worker ON messages(worker_id, read_at);
+
+        CREATE TABLE outbox_deliveries (
+            id INTEGER PRIMARY KEY,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+            channel TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            detail TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_outbox_deliveries_outbox ON outbox_deliveries(outbox_id);
+
+        ALTER TABLE workers ADD COLUMN contact_user_id INTEGER REFERENCES users(id);
+        ALTER TABLE users ADD COLUMN work_phone TEXT;
+        ALTER TABLE users ADD COLUMN office TEXT;
+        ALTER TABLE users ADD COLUMN wechat_openid TEXT;
+
+        CREATE TABLE password_resets (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'cancelled')),
+            via TEXT NOT NULL DEFAULT 'staff' CHECK (via IN ('staff', 'sms')),
+            contact_user_id INTEGER REFERENCES users(id),
+            code_hash TEXT,
+            expires_at TEXT,
+            handled_by INTEGER REFERENCES users(id),
+            handled_at TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_password_resets_status ON password_resets(status);
+
+        CREATE TABLE placement_claims (
+            id INTEGER PRIMARY KEY,
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            job_id INTEGER REFERENCES jobs(id),
+            employer_name TEXT NOT NULL,
+            city TEXT,
+            title TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'rejected')),
+            placement_id INTEGER REFERENCES placements(id),
+            handled_by INTEGER REFERENCES users(id),
+            handled_at TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_placement_claims_worker ON placement_claims(worker_id, status);
+
+        ALTER TABLE jobs ADD COLUMN work_address TEXT;
+        ALTER TABLE jobs ADD COLUMN meals TEXT;
+        ALTER TABLE jobs ADD COLUMN housing TEXT;
+        ALTER TABLE jobs ADD COLUMN shifts TEXT;
+        ALTER TABLE jobs ADD COLUMN pay_day TEXT;
+        """
+    )
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
@@ -525,6 +613,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v3_consent_and_scope,
     _programme_transport_subsidies,
     _account_sessions_and_limits,
+    _worker_messages_and_contacts,
 ]
 
 
