@@ -20,7 +20,7 @@ Objects (``World.workers`` / ``jobs`` / ``applications`` / ``placements`` by key
   outside the platform in 烟台: county staff's, not city staff's);
 - messages ``A-rec`` (A's unread message about the recommendation ``rec-A-Y2``); a pending 忘记密码 request of
   A's account (``resets["A"]``) and a pending 我已找到工作 report of C (``claims["C"]``): county staff's.
-- the county staff's import batch (``batch``: a ledger row of C) and list comparison (``comparison``: a
+- the county staff's import batch (``batch``: C's ledger row, unchanged) and list comparison (``comparison``: a
   防止返贫监测对象 list naming C, not yet applied).
 
 So county staff cover A, C, ``A-X1``, ``rec-A-Y2``, ``C-Y2``, ``C-out``; city staff cover X1–X3, ``A-X1``,
@@ -28,6 +28,7 @@ So county staff cover A, C, ``A-X1``, ``rec-A-Y2``, ``C-Y2``, ``C-out``; city st
 """
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -178,9 +179,9 @@ def build(db) -> World:
     from models.actions import comparisons, imports
 
     county_staff = w.user(db, "county_staff")
-    w.batch = imports.import_upload(db, county_staff, "workers", "酉阳台账.csv",
-                                    "编号,姓名,户籍省份,户籍区县,手机号\nW-C,白云秀,重庆市,酉阳县,13700001111\n"
-                                    .encode()).batch_id
+    # C's own row, as the county's ledger holds it: the batch changes nothing (C is unchanged)
+    w.batch = imports.import_upload(db, county_staff, "workers", "酉阳台账.jsonl",
+                                    json.dumps(WORKERS["C"], ensure_ascii=False).encode()).batch_id
     w.comparison = comparisons.run(db, county_staff, "酉阳监测名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
                                    "防止返贫监测对象").batch_id
     return w

@@ -120,7 +120,7 @@ def test_finding_2_city_staff_cannot_post_or_rewrite_in_another_city(door, data_
     db = store(data_dir)
     assert db.execute("SELECT COUNT(*) FROM jobs WHERE external_id = 'J-N1'").fetchone()[0] == 0
     assert db.execute("SELECT city, salary_min FROM jobs WHERE external_id = 'J-Y1'").fetchone() == ("烟台", 5000)
-    assert db.execute("SELECT added, updated, rejected FROM import_batches WHERE filename != '酉阳台账.csv'"
+    assert db.execute("SELECT added, updated, rejected FROM import_batches WHERE filename != '酉阳台账.jsonl'"
                       " ORDER BY id").fetchall() == \
         [(0, 0, 2), (0, 0, 2)]
     # The server's own command line acts for the whole programme (SYSTEM): it covers every row.

@@ -79,6 +79,11 @@ MATRIX = [
     ("me", "GET", "/api/v1/me", None, {}),
     ("tokens", "GET", "/api/v1/tokens", None, {}),
     ("tokens.create", "POST", "/api/v1/tokens", lambda role: {"name": "脚本"}, {}),
+    # one's own password and browser sessions: every signed-in role, for itself only
+    ("me.password", "POST", "/api/v1/me/password",
+     lambda role: {"current_password": "secret-pass", "new_password": "Qingdao-hanjie-2026!"},
+     {r: 204 for r in USERS}),
+    ("me.sessions end", "DELETE", "/api/v1/me/sessions", None, {r: 204 for r in USERS}),
     ("openapi", "GET", "/api/v1/openapi.json", None, {r: 200 for r in UNAUTH}),
     ("workers.list", "GET", "/api/v1/workers", None, NOT_STAFF),
     ("workers.get A", "GET", "/api/v1/workers/W-A", None, {"worker_b": 404}),
@@ -300,7 +305,8 @@ def test_authz_matrix(entry, role, site, fake_matching):
     assert response.status_code == want, f"{name} as {role}: {response.get_data(as_text=True)[:300]}"
     workbook = response.status_code == 200 and path.split("?")[0].endswith(".xlsx")
     pdf = response.status_code == 200 and path.endswith(".pdf")
-    assert response.is_json or workbook or pdf, response.content_type
+    assert response.is_json or workbook or pdf or (response.status_code == 204 and not response.data), \
+        response.content_type
     text = _cells(response.data) if workbook else _pdf_text(response.data) if pdf else response.get_data(as_text=True)
     if response.status_code >= 400:
         assert set(response.get_json()) == {"error"}
