@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
 from app.followups import STAFF, show_error
-from app.scheduler import last_runs
+from app.scheduler import run_history
 from app.web import role_required
 from models.actions import comparisons
 from models.actions import reports as report_actions
@@ -50,7 +50,7 @@ def dashboard():
     db = get_db()
     figures = report_actions.dashboard(db, current_user)
     return render_template("placements/dashboard.html", data=figures["data"], today=figures["today"],
-                           retention=figures["retention"], runs=last_runs(db, 8))
+                           retention=figures["retention"], runs=run_history(db, 8))
 
 
 @bp.get("/reports")
