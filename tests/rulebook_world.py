@@ -87,6 +87,10 @@ class World:
     employers: dict[str, int] = field(default_factory=dict)
     applications: dict[str, int] = field(default_factory=dict)
     placements: dict[str, int] = field(default_factory=dict)
+    #: Training (issue 13): courses K-QD (青岛, 叉车证: city staff's) and K-YY (酉阳, 低压电工证: county staff's);
+    #: enrolment B-KQD (worker B in K-QD, 已报名).
+    courses: dict[str, int] = field(default_factory=dict)
+    enrolments: dict[str, int] = field(default_factory=dict)
     #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
     session_extra: dict[str, dict] = field(default_factory=dict)
 
@@ -154,7 +158,27 @@ def build(db) -> World:
     w.placements["C-out"] = create_placement(db, w.workers["C"], employer_name="烟台某食品厂", city="烟台",
                                              title="包装工", start_date="2026-08-01", created_by=staff)
     set_worker_seeking(db, w.workers["C"], True)  # C still seeking more work; D is not
+    _programme(db, w)
     return w
+
+
+COURSES = {
+    "K-QD": {"title": "叉车司机培训班", "provider": "青岛市技师学院", "occupation": "叉车司机", "certificate": "叉车证",
+             "city": "青岛", "start_date": "2026-11-01", "end_date": "2027-01-20", "seats": 20, "cost_yuan": 0,
+             "living_allowance_yuan": 1500},
+    "K-YY": {"title": "低压电工培训班", "provider": "酉阳县职业教育中心", "occupation": "电工", "certificate": "低压电工证",
+             "county": "酉阳", "start_date": "2026-11-10", "end_date": "2027-01-10", "seats": 2, "cost_yuan": 800},
+}
+
+
+def _programme(db, w: World) -> None:
+    """Courses and an enrolment (issue 13), through the store functions."""
+    from models.programme import training
+
+    for key, raw in COURSES.items():
+        w.courses[key] = training.create_course(db, training.clean_course(raw), created_by=w.users["admin"])
+    w.enrolments["B-KQD"] = training.enrol(db, w.courses["K-QD"], w.workers["B"], source="worker",
+                                           by=w.users["other_worker"])
 
 
 def snapshot(db_file: Path, tables: tuple[str, ...] = ()) -> dict[str, list]:

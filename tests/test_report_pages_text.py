@@ -22,7 +22,7 @@ DEVELOPER_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d|[A-Za-z]:?[\\/][\w.]+[\\/]|/t
 
 
 def visible_text(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
     return re.sub(r"<[^>]+>", " ", html)
 
 
@@ -47,7 +47,7 @@ def test_dashboard_and_risk_page_carry_no_developer_text(web_app, monkeypatch):
         record_follow_up(db, placement, date="2026-09-01", channel="电话", still_employed=True, might_leave=True,
                          satisfaction=2)
         staff = make_user(db, "zhangsan", "staff")
-        shanghai = lambda: datetime.now(ZoneInfo("Asia/Shanghai"))  # noqa: E731
+        shanghai = lambda: datetime.now(ZoneInfo("Asia/Shanghai"))
         assert scheduler.run_job(db, "annual_report", clock=shanghai, force=True).status == "done"
         assert scheduler.run_job(db, "recompute_stability", clock=shanghai).status == "done"
 

@@ -94,7 +94,7 @@ def _recompute(db, year: int) -> dict:
         left = min([d for d, ok in fus if not ok] + ([end] if end else []), default="9999")
         confirmed = [d for d, ok in fus if ok and d <= left]
 
-        def stable(months):
+        def stable(months, start=start, confirmed=confirmed):
             s = date.fromisoformat(start)
             year_, month_ = s.year + (s.month - 1 + months) // 12, (s.month - 1 + months) % 12 + 1
             due = date(year_, month_, min(s.day, calendar.monthrange(year_, month_)[1])).isoformat()

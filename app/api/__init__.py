@@ -1,7 +1,7 @@
 """The JSON API, mounted at ``/api/v1``: one resource per module, token-authenticated, CSRF-exempt.
 
 Resources: ``workers``, ``jobs``, ``matches`` (both directions), ``applications``, ``placements``,
-``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``tokens`` (the caller and their
+``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``courses`` (training and enrolments), ``tokens`` (the caller and their
 tokens), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
 ``flask --app app api token create|revoke|list``.
 
@@ -24,6 +24,7 @@ from app.api import (  # noqa: F401
     applications,
     cli,
     comparisons,
+    courses,
     imports,
     jobs,
     matches,
