@@ -18,6 +18,7 @@ import pkgutil
 
 import pytest
 
+import rulebook_world
 from parity.harness import Door, run_api, run_page
 from parity.harness import row as R
 
@@ -34,6 +35,8 @@ def ledger_file(text: str, name: str = "ledger.csv"):
 
 A_PHONE_ROW = "编号,姓名,户籍省份,户籍区县,手机号\nW-A,冉大山,重庆市,酉阳,13811112222\n"
 B_PHONE_ROW = "编号,姓名,户籍省份,户籍区县,手机号\nW-B,马小花,甘肃省,东乡县,13811113333\n"
+NEW_COURSE = {"title": "焊工培训班", "provider": "青岛市技师学院", "occupation": "电焊工", "certificate": "电焊证",
+              "start_date": "2026-12-10", "end_date": "2027-01-20", "seats": "30", "cost_yuan": "0"}
 X1_SALARY_ROW = ("编号,用人单位,岗位名称,工作城市,月薪下限,月薪上限,必备证书\n"
                  "J-X1,青岛鑫达焊接有限公司,电焊工,青岛,9000,13000,焊工证\n")
 
@@ -108,6 +111,59 @@ ROWS = [
       page=Door("GET", lambda w: "/staff/reports/annual/2026.xlsx"),
       api=Door("GET", lambda w: "/api/v1/reports/annual/2026.xlsx"),
       allowed=set(STAFF)),
+    # --- training (issue 13) ------------------------------------------------------------------------------
+    *[R("training.create_course", f"a course held in {city}",
+        page=Door("POST", lambda w: "/staff/courses/new", lambda w, c=city: {**NEW_COURSE, "city": c}),
+        api=Door("POST", lambda w: "/api/v1/courses", lambda w, c=city: {**NEW_COURSE, "city": c}),
+        allowed=allowed)
+      for city, allowed in (("青岛", {CITY, ADMIN}), ("烟台", {ADMIN}))],
+    R("training.create_course", "a course held in 酉阳 (技能协作 at the county's school)",
+      page=Door("POST", lambda w: "/staff/courses/new", lambda w: {**NEW_COURSE, "county": "酉阳县"}),
+      api=Door("POST", lambda w: "/api/v1/courses", lambda w: {**NEW_COURSE, "county": "酉阳县"}),
+      allowed={COUNTY, ADMIN}),
+    R("training.close_course", "course K-QD (青岛)",
+      page=Door("POST", lambda w: f"/courses/{w.courses['K-QD']}/close"),
+      api=Door("POST", lambda w: f"/api/v1/courses/{w.courses['K-QD']}/close"),
+      allowed={CITY, ADMIN}),
+    R("training.enrol", "worker A (酉阳) into K-QD (青岛)",
+      page=Door("POST", lambda w: f"/courses/{w.courses['K-QD']}/enrol", lambda w: {"worker_external_id": "W-A"}),
+      api=Door("POST", lambda w: f"/api/v1/courses/{w.courses['K-QD']}/enrolments",
+               lambda w: {"worker_external_id": "W-A"}),
+      allowed={"worker", COUNTY, CITY, ADMIN}),
+    R("training.enrol", "worker B (东乡) into K-YY (酉阳)",
+      page=Door("POST", lambda w: f"/courses/{w.courses['K-YY']}/enrol", lambda w: {"worker_external_id": "W-B"}),
+      api=Door("POST", lambda w: f"/api/v1/courses/{w.courses['K-YY']}/enrolments",
+               lambda w: {"worker_external_id": "W-B"}),
+      allowed={"other_worker", COUNTY, ADMIN}),
+    R("training.complete", "enrolment B-KQD (worker B in 青岛's course)",
+      page=Door("POST", lambda w: f"/courses/{w.courses['K-QD']}/enrolments/{w.enrolments['B-KQD']}/complete",
+                lambda w: {"completed_on": "2026-11-30"}),
+      api=Door("POST", lambda w: f"/api/v1/courses/{w.courses['K-QD']}/enrolments/{w.enrolments['B-KQD']}/complete",
+               lambda w: {"completed_on": "2026-11-30"}),
+      allowed={CITY, ADMIN}),
+    R("training.withdraw", "enrolment B-KQD",
+      page=Door("POST", lambda w: f"/courses/{w.courses['K-QD']}/enrolments/{w.enrolments['B-KQD']}/withdraw"),
+      api=Door("POST", lambda w: f"/api/v1/courses/{w.courses['K-QD']}/enrolments/{w.enrolments['B-KQD']}/withdraw"),
+      allowed={"other_worker", CITY, ADMIN}),
+    R("training.get_course", "course K-QD", write=False,
+      page=Door("GET", lambda w: f"/courses/{w.courses['K-QD']}", shown=lambda w: "青岛市技师学院"),
+      api=Door("GET", lambda w: f"/api/v1/courses/{w.courses['K-QD']}", shown=lambda w: "青岛市技师学院"),
+      allowed=set(rulebook_world.ACTORS) - {"anonymous"}),
+    R("training.list_courses", "courses leading to 叉车证, asked for as 叉车操作证", write=False,
+      page=Door("GET", lambda w: "/courses?certificate=叉车操作证", shown=lambda w: "叉车司机培训班"),
+      api=Door("GET", lambda w: "/api/v1/courses?certificate=叉车操作证", shown=lambda w: "叉车司机培训班"),
+      allowed=set(rulebook_world.ACTORS) - {"anonymous"}),
+    R("training.enrolments", "K-QD's list names worker B", write=False, actors=("anonymous", *STAFF),
+      reports_refusals=True,  # a list: county staff get it without the enrolments they do not cover
+      note="a worker's own enrolment shows on the course page as 您已报名 (tests/web/test_training_pages.py)",
+      page=Door("GET", lambda w: f"/courses/{w.courses['K-QD']}", shown=lambda w: "马小花"),
+      api=Door("GET", lambda w: f"/api/v1/courses/{w.courses['K-QD']}/enrolments", shown=lambda w: "马小花"),
+      allowed={CITY, ADMIN}),
+    R("training.outcomes", "trained, then placed", write=False,
+      reports_refusals=True,  # a report: county staff get theirs, without K-QD and worker B
+      page=Door("GET", lambda w: "/staff/courses/outcomes", shown=lambda w: "叉车司机培训班"),
+      api=Door("GET", lambda w: "/api/v1/courses/outcomes", shown=lambda w: "叉车司机培训班"),
+      allowed={CITY, ADMIN}),
 ]
 
 #: Actions of ``models.actions`` deliberately not in the table, with the reason (every other one must be).
@@ -116,6 +172,8 @@ NOT_IN_TABLE = {
                              "import_upload, in the table, is the doors' action and calls it",
     "placements.recompute_stability": "scheduler only (SYSTEM or admin), no page or API door",
     "reports.save_annual": "scheduler only (SYSTEM or admin), no page or API door",
+    "workers.add_certificate": "called inside training.complete (its doors and rows are the completion's); staff "
+                               "edit certificates through workers.edit_worker's form and PATCH",
 }
 
 CASES = [pytest.param(r, actor, id=f"{r.action}|{r.target}|{actor}") for r in ROWS for actor in r.actors]
