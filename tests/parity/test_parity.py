@@ -17,8 +17,8 @@ import io
 import pkgutil
 
 import pytest
-
 import rulebook_world
+
 from parity.harness import Door, run_api, run_page
 from parity.harness import row as R
 
