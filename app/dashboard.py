@@ -19,6 +19,7 @@ from app.database import get_db
 from app.followups import STAFF, show_error
 from app.scheduler import run_history
 from app.web import role_required
+from models.actions import brands as brand_actions
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
@@ -50,7 +51,8 @@ def dashboard():
     db = get_db()
     figures = report_actions.dashboard(db, current_user)
     return render_template("placements/dashboard.html", data=figures["data"], today=figures["today"],
-                           retention=figures["retention"], runs=run_history(db, 8))
+                           retention=figures["retention"], runs=run_history(db, 8),
+                           brands=brand_actions.list_brands(db, current_user))
 
 
 @bp.get("/reports")

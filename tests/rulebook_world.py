@@ -91,6 +91,8 @@ class World:
     #: enrolment B-KQD (worker B in K-QD, 已报名).
     courses: dict[str, int] = field(default_factory=dict)
     enrolments: dict[str, int] = field(default_factory=dict)
+    #: Brand 酉阳焊工 (酉阳: county staff's), no workers or employers linked yet.
+    brands: dict[str, int] = field(default_factory=dict)
     #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
     session_extra: dict[str, dict] = field(default_factory=dict)
 
@@ -173,8 +175,11 @@ COURSES = {
 
 def _programme(db, w: World) -> None:
     """Courses and an enrolment (issue 13), through the store functions."""
-    from models.programme import training
+    from models.programme import brands, training
 
+    w.brands["酉阳焊工"] = brands.create_brand(db, brands.clean_brand(
+        {"name": "酉阳焊工", "county": "酉阳", "trade": "电焊工", "description": "酉阳县职教中心培养的焊工"}),
+        created_by=w.users["admin"])
     for key, raw in COURSES.items():
         w.courses[key] = training.create_course(db, training.clean_course(raw), created_by=w.users["admin"])
     w.enrolments["B-KQD"] = training.enrol(db, w.courses["K-QD"], w.workers["B"], source="worker",

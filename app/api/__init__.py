@@ -22,6 +22,7 @@ _auth.register(bp)
 
 from app.api import (  # noqa: F401
     applications,
+    brands,
     cli,
     comparisons,
     courses,
