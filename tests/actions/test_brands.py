@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
-from models.actions import ActionError
+from models.actions import ActionError, training
 from models.actions import brands as actions
-from models.actions import training
 from models.placement.follow_ups import record_follow_up
 
 TODAY = "2026-12-02 02:00:00"
