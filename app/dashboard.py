@@ -20,6 +20,7 @@ from app.followups import STAFF, show_error
 from app.scheduler import run_history
 from app.web import role_required
 from models.actions import brands as brand_actions
+from models.actions import cases as case_actions
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
@@ -52,7 +53,8 @@ def dashboard():
     figures = report_actions.dashboard(db, current_user)
     return render_template("placements/dashboard.html", data=figures["data"], today=figures["today"],
                            retention=figures["retention"], runs=run_history(db, 8),
-                           brands=brand_actions.list_brands(db, current_user))
+                           brands=brand_actions.list_brands(db, current_user),
+                           cases=case_actions.counts(db, current_user))
 
 
 @bp.get("/reports")

@@ -40,7 +40,7 @@ login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
-              "app.training", "app.brands", "app.api")
+              "app.training", "app.brands", "app.cases", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -185,12 +185,13 @@ def init_app(app: Flask) -> None:
 #: The navigation bar per role: (endpoint, label).
 NAV = {
     "worker": (("seekers.matches", "推荐岗位"), ("seekers.search", "找工作"),
-               ("seekers.applications", "我的投递"), ("training.courses", "培训"), ("seekers.profile", "我的资料")),
+               ("seekers.applications", "我的投递"), ("training.courses", "培训"), ("cases.cases", "维权"),
+               ("seekers.profile", "我的资料")),
     "employer": (("employers.postings", "我的岗位"), ("employers.applications", "投递管理"),
                  ("employers.profile", "单位信息")),
     "staff": (("staff.home", "工作台"), ("staff.workers", "求职者"), ("staff.jobs", "岗位"),
               ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("training.courses", "培训"),
-              ("dashboard.dashboard", "统计")),
+              ("cases.cases", "维权"), ("dashboard.dashboard", "统计")),
 }
 NAV["admin"] = NAV["staff"]
 

@@ -93,6 +93,8 @@ class World:
     enrolments: dict[str, int] = field(default_factory=dict)
     #: Brand 酉阳焊工 (酉阳: county staff's), no workers or employers linked yet.
     brands: dict[str, int] = field(default_factory=dict)
+    #: 维权 case C-wages: C's wages owed at C-out (烟台), assigned to county staff (nobody names 烟台).
+    cases: dict[str, int] = field(default_factory=dict)
     #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
     session_extra: dict[str, dict] = field(default_factory=dict)
 
@@ -175,13 +177,17 @@ COURSES = {
 
 def _programme(db, w: World) -> None:
     """Courses and an enrolment (issue 13), through the store functions."""
-    from models.programme import brands, training
+    from models.programme import brands, cases, training
 
     w.brands["酉阳焊工"] = brands.create_brand(db, brands.clean_brand(
         {"name": "酉阳焊工", "county": "酉阳", "trade": "电焊工", "description": "酉阳县职教中心培养的焊工"}),
         created_by=w.users["admin"])
     for key, raw in COURSES.items():
         w.courses[key] = training.create_course(db, training.clean_course(raw), created_by=w.users["admin"])
+    w.cases["C-wages"] = cases.open_case(
+        db, worker_id=w.workers["C"], placement_id=w.placements["C-out"], kind="欠薪", summary="十月工资 4200 元未发",
+        city="烟台", opened_by=w.users["county_staff"], opened_via="staff", city_staff_id=None,
+        county_staff_id=w.users["county_staff"])
     w.enrolments["B-KQD"] = training.enrol(db, w.courses["K-QD"], w.workers["B"], source="worker",
                                            by=w.users["other_worker"])
 

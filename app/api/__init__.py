@@ -23,6 +23,7 @@ _auth.register(bp)
 from app.api import (  # noqa: F401
     applications,
     brands,
+    cases,
     cli,
     comparisons,
     courses,
