@@ -114,8 +114,8 @@ def enrol(course_id: int):
         row = actions.enrol(get_db(), current_user, course_id,
                             worker_external_id=form.worker_external_id.data or None)
     except ActionError as exc:
-        if exc.kind == "not_found" and exc.field == "worker_external_id":
-            exc = ActionError(exc.message, field=exc.field, kind="invalid")
+        if exc.kind == "not_found" and exc.field == "worker_external_id" and current_user.role != "worker":
+            exc = ActionError(exc.message, field=exc.field, kind="invalid")  # the 编号 staff typed: on the form
         if exc.kind in ("invalid", "conflict"):
             show_error(form, exc)
             return _render_course(course_id, enrol_form=form, status=400)
@@ -188,9 +188,7 @@ def new_course():
     try:
         course = actions.create_course(get_db(), current_user, raw)
     except ActionError as exc:
-        if exc.kind == "not_found":
-            raise
-        show_error(form, ActionError(exc.message, field=exc.field, kind="invalid", errors=exc.errors))
+        show_error(form, exc)
         return render_template("training/new.html", form=form), 400
     flash("培训课程已发布", "success")
     return redirect(url_for(".course", course_id=course["id"]))

@@ -151,6 +151,32 @@ CASES = [
     case("dashboard.comparison", "POST", "/staff/comparison", STAFF),
     case("dashboard.comparison_result", "GET", "/staff/comparison/999", STAFF, absent=True),
     case("dashboard.comparison_apply", "POST", "/staff/comparison/999/apply", STAFF, absent=True),
+    # issue 13: courses K-QD (青岛: city staff's) with B enrolled (B-KQD), brand 酉阳焊工, case C-wages (county staff's)
+    case("training.courses", "GET", "/courses?certificate=叉车证", SIGNED_IN),
+    case("training.course", "GET", lambda w: f"/courses/{w.courses['K-QD']}", SIGNED_IN),
+    case("training.enrol", "POST", lambda w: f"/courses/{w.courses['K-QD']}/enrol", {"worker"} | STAFF,
+         {"other_worker"}, data=lambda w: {"worker_external_id": "W-A"}),
+    case("training.complete", "POST", lambda w: f"/courses/{w.courses['K-QD']}/enrolments/{w.enrolments['B-KQD']}"
+         "/complete", {"city_staff", "admin"}, {"county_staff"}, data=lambda w: {"completed_on": "2026-11-30"}),
+    case("training.withdraw", "POST", lambda w: f"/courses/{w.courses['K-QD']}/enrolments/{w.enrolments['B-KQD']}"
+         "/withdraw", {"other_worker", "city_staff", "admin"}, {"worker", "county_staff"}),
+    case("training.close", "POST", lambda w: f"/courses/{w.courses['K-QD']}/close", {"city_staff", "admin"}),
+    case("training.new_course", "GET", "/staff/courses/new", STAFF),
+    case("training.new_course", "POST", "/staff/courses/new", STAFF),
+    case("training.outcomes", "GET", "/staff/courses/outcomes", STAFF),
+    case("brands.brands", "GET", "/staff/brands/", STAFF),
+    case("brands.brands", "POST", "/staff/brands/", STAFF),
+    case("brands.brand", "GET", lambda w: f"/staff/brands/{w.brands['酉阳焊工']}", STAFF),
+    case("brands.link_worker", "POST", lambda w: f"/staff/brands/{w.brands['酉阳焊工']}/workers", STAFF),
+    case("brands.link_employer", "POST", lambda w: f"/staff/brands/{w.brands['酉阳焊工']}/employers", STAFF),
+    case("cases.cases", "GET", "/cases/", WORKERS | STAFF),
+    case("cases.cases", "POST", "/cases/", WORKERS | STAFF),
+    case("cases.case", "GET", lambda w: f"/cases/{w.cases['C-wages']}", {"county_staff", "admin"},
+         {"worker", "other_worker", "city_staff"}),
+    case("cases.note", "POST", lambda w: f"/cases/{w.cases['C-wages']}/notes", {"county_staff", "admin"},
+         {"worker", "other_worker", "city_staff"}, data=lambda w: {"note": "已联系单位"}),
+    case("cases.close", "POST", lambda w: f"/cases/{w.cases['C-wages']}/close", {"county_staff", "admin"},
+         {"city_staff"}, data=lambda w: {"outcome": "已追回"}),
 ]
 
 
