@@ -47,6 +47,7 @@ def _steps(build_index: bool, progress: bool, today):
 
     yield "演示账号", lambda db: demo.seed_accounts(db)
     yield "就业记录与回访历史", lambda db: demo.seed_placement_history(db, today)
+    yield "培训课程、劳务品牌与维权案件", lambda db: demo.seed_programme(db, today)
     if build_index:
         yield "匹配索引", lambda db: rebuild_all(db, progress=progress)
     else:
