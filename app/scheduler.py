@@ -310,11 +310,16 @@ def _result_text(job: str, period: str, result: dict) -> str:
 
 
 def run_history(db: sqlite_utils.Database, limit: int = 30) -> list[dict]:
-    """Recent runs for people: the job's Chinese description, the period, the status, what it did or that it
+    """:func:`describe_runs` of the latest ``limit`` runs."""
+    return describe_runs(last_runs(db, limit))
+
+
+def describe_runs(runs: list[dict]) -> list[dict]:
+    """Runs for people: the job's Chinese description, the period, the status, what it did or that it
     failed (the error itself stays in the server log and the ``jobs list`` command), and the times in the
-    platform's time zone. Newest first."""
+    platform's time zone."""
     out = []
-    for run in last_runs(db, limit):
+    for run in runs:
         spec = JOBS.get(run["job"])
         status = {"done": "完成", "failed": "失败", "running": "运行中"}.get(run["status"], run["status"])
         if run["status"] == "done":

@@ -40,7 +40,7 @@ login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
-              "app.training", "app.brands", "app.cases", "app.api")
+              "app.training", "app.brands", "app.cases", "app.admin", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -193,7 +193,7 @@ NAV = {
               ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("training.courses", "培训"),
               ("cases.cases", "维权"), ("dashboard.dashboard", "统计")),
 }
-NAV["admin"] = NAV["staff"]
+NAV["admin"] = (*NAV["staff"], ("admin.users", "系统管理"))
 
 
 def nav_items() -> list[tuple[str, str, bool]]:

@@ -21,6 +21,7 @@ _errors.register(bp)
 _auth.register(bp)
 
 from app.api import (  # noqa: F401
+    admin,
     applications,
     brands,
     cases,

@@ -28,6 +28,8 @@ USERS = ("worker_a", "worker_b", "employer_x", "employer_y", "staff", "staff_cq"
 STAFF = ("staff", "staff_cq", "staff_qd", "admin")
 #: Workers and employers: not for them.
 NOT_STAFF = {"worker_a": 403, "worker_b": 403, "employer_x": 403, "employer_y": 403}
+#: Everyone signed in but admins: not for them.
+ADMIN_ONLY = {**NOT_STAFF, "staff": 403, "staff_cq": 403, "staff_qd": 403}
 
 
 def _new_worker(role: str) -> dict:
@@ -205,6 +207,22 @@ MATRIX = [
       "staff_qd": 404, "admin": 201}),
     ("cases.close B's", "POST", lambda w: f"/api/v1/cases/{w.case}/close", lambda role: {"outcome": "已追回"},
      {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    # administration: admins only
+    ("admin.users", "GET", "/api/v1/admin/users", None, ADMIN_ONLY),
+    ("admin.users create", "POST", "/api/v1/admin/users",
+     lambda role: {"username": f"new-{role}", "password": "new-pass-2026", "role": "staff", "cities": "烟台"},
+     ADMIN_ONLY),
+    ("admin.users disable staff_qd", "POST", lambda w: f"/api/v1/admin/users/{w.users['staff_qd']}/disable", None,
+     ADMIN_ONLY),
+    ("admin.users enable staff_qd", "POST", lambda w: f"/api/v1/admin/users/{w.users['staff_qd']}/enable", None,
+     ADMIN_ONLY),
+    ("admin.users password staff_qd", "POST", lambda w: f"/api/v1/admin/users/{w.users['staff_qd']}/password",
+     lambda role: {"password": "reset-pass-2026"}, ADMIN_ONLY),
+    ("admin.tokens", "GET", "/api/v1/admin/tokens", None, ADMIN_ONLY),
+    ("admin.tokens revoke B's", "POST", lambda w: f"/api/v1/admin/tokens/{w.token_ids['worker_b']}/revoke", None,
+     ADMIN_ONLY),
+    ("admin.audit", "GET", "/api/v1/admin/audit?action=worker.reveal_id", None, ADMIN_ONLY),
+    ("admin.jobs", "GET", "/api/v1/admin/jobs", None, ADMIN_ONLY),
     ("tokens.revoke B's", "DELETE", lambda w: f"/api/v1/tokens/{w.token_ids['worker_b']}", None,
      {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404, "staff_cq": 404, "staff_qd": 404}),
 ]
@@ -229,7 +247,7 @@ def test_matrix_covers_every_api_route(site):
     adapter = site.app.url_map.bind("localhost")
 
     fake_world = SimpleNamespace(applications={"A-JX1": 1, "rec-A-JY1": 2}, placements={"B-Y": 1}, token_ids={"worker_b": 1},
-                                 batch=1, comparison=1, course=1, enrolment=1, brand=1, case=1)
+                                 batch=1, comparison=1, course=1, enrolment=1, brand=1, case=1, users={"staff_qd": 1})
     for _name, method, url, _body, _table in MATRIX:
         path = (url(fake_world) if callable(url) else url).split("?")[0]
         endpoint, _args = adapter.match(path, method=method)

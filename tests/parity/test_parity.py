@@ -228,6 +228,37 @@ ROWS = [
       page=Door("GET", lambda w: "/staff/dashboard", shown=lambda w: "未结案"),
       api=Door("GET", lambda w: "/api/v1/cases/summary", shown=lambda w: "by_kind"),
       allowed=set(STAFF)),
+    # --- administration (issue 13) ------------------------------------------------------------------------
+    R("admin.create_user", "a staff account covering 烟台",
+      page=Door("POST", lambda w: "/admin/users", lambda w: {"username": "yantai", "password": "yantai-pass-2026",
+                                                              "role": "staff", "cities": "烟台"}),
+      api=Door("POST", lambda w: "/api/v1/admin/users", lambda w: {"username": "yantai", "password": "yantai-pass-2026",
+                                                                    "role": "staff", "cities": "烟台"}),
+      allowed={ADMIN}, tables=("users",)),
+    R("admin.set_active", "disable the county staff account",
+      page=Door("POST", lambda w: f"/admin/users/{w.users['county_staff']}/disable"),
+      api=Door("POST", lambda w: f"/api/v1/admin/users/{w.users['county_staff']}/disable"),
+      allowed={ADMIN}),
+    R("admin.reset_password", "the city staff account's password",
+      page=Door("POST", lambda w: f"/admin/users/{w.users['city_staff']}/password",
+                lambda w: {"password": "reset-pass-2026"}),
+      api=Door("POST", lambda w: f"/api/v1/admin/users/{w.users['city_staff']}/password",
+               lambda w: {"password": "reset-pass-2026"}),
+      allowed={ADMIN}),
+    R("admin.revoke_token", "the worker's first API token",
+      note="page door only here: every API call stamps its own token's last_used_at, so the api_tokens table cannot "
+           "judge the API door; tests/api/test_authz_matrix.py holds it (403 for all but admins, 404 unknown token)",
+      page=Door("POST", lambda w: "/admin/tokens/1/revoke"), api=None,
+      allowed={ADMIN}, tables=("api_tokens",)),
+    *[R(f"admin.{action}", what, write=False,
+        page=Door("GET", lambda w, p=page: p, shown=lambda w, t=text: t),
+        api=Door("GET", lambda w, a=api: a, shown=lambda w, t=api_text: t),
+        allowed={ADMIN})
+      for action, what, page, api, text, api_text in (
+          ("list_users", "every account", "/admin/users", "/api/v1/admin/users", "county_staff", "county_staff"),
+          ("list_tokens", "every API token", "/admin/tokens", "/api/v1/admin/tokens", "other_worker", "other_worker"),
+          ("audit_log", "the audit log", "/admin/audit", "/api/v1/admin/audit", "审计日志", "meta"),
+          ("job_runs", "the scheduled jobs' runs", "/admin/jobs", "/api/v1/admin/jobs", "定时任务运行记录", "data"))],
 ]
 
 #: Actions of ``models.actions`` deliberately not in the table, with the reason (every other one must be).

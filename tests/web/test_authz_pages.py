@@ -177,6 +177,18 @@ CASES = [
          {"worker", "other_worker", "city_staff"}, data=lambda w: {"note": "已联系单位"}),
     case("cases.close", "POST", lambda w: f"/cases/{w.cases['C-wages']}/close", {"county_staff", "admin"},
          {"city_staff"}, data=lambda w: {"outcome": "已追回"}),
+    # administration: admins only
+    case("admin.users", "GET", "/admin/users", {"admin"}),
+    case("admin.users", "POST", "/admin/users", {"admin"},
+         data=lambda w: {"username": "yantai", "password": "yantai-pass-2026", "role": "staff", "cities": "烟台"}),
+    case("admin.disable", "POST", lambda w: f"/admin/users/{w.users['city_staff']}/disable", {"admin"}),
+    case("admin.enable", "POST", lambda w: f"/admin/users/{w.users['city_staff']}/enable", {"admin"}),
+    case("admin.password", "POST", lambda w: f"/admin/users/{w.users['city_staff']}/password", {"admin"},
+         data=lambda w: {"password": "reset-pass-2026"}),
+    case("admin.tokens", "GET", "/admin/tokens", {"admin"}),
+    case("admin.revoke", "POST", "/admin/tokens/1/revoke", {"admin"}),
+    case("admin.audit", "GET", "/admin/audit?action=worker.reveal_id", {"admin"}),
+    case("admin.jobs", "GET", "/admin/jobs", {"admin"}),
 ]
 
 
