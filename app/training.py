@@ -12,11 +12,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
 from app.followups import show_error
 from app.web import role_required
+from models.actions import brands as brand_actions
 from models.actions import training as actions
 from models.errors import ActionError
 from models.store import clock
@@ -48,6 +50,16 @@ class CourseForm(FlaskForm):
     cost_yuan = StringField("培训费（元，免费填 0）")
     living_allowance_yuan = StringField("生活补贴（元，整个培训期，无则填 0）")
     description = TextAreaField("课程介绍")
+    brand_id = SelectField("劳务品牌（可不选）", validate_choice=False)
+
+
+def _course_form() -> CourseForm:
+    """The course form with the brands to choose from (as ``models.actions.brands`` lists them for staff)."""
+    form = CourseForm()
+    form.brand_id.choices = [SelectChoice("", "不属于劳务品牌"),
+                             *(SelectChoice(str(b["id"]), b["name"]) for b in brand_actions.list_brands(get_db(),
+                                                                                                     current_user))]
+    return form
 
 
 class EnrolForm(FlaskForm):
@@ -179,12 +191,13 @@ def close(course_id: int):
 @role_required(*STAFF)
 def new_course():
     """Publish a course held in a city or county the staff member covers."""
-    form = CourseForm()
+    form = _course_form()
     if request.method == "GET":
         return render_template("training/new.html", form=form)
     if not form.validate_on_submit():
         abort(400)
     raw = {name: getattr(form, name).data for name in form._fields if name != "csrf_token"}
+    raw["brand_id"] = int(raw["brand_id"]) if str(raw.get("brand_id") or "").isdigit() else None
     try:
         course = actions.create_course(get_db(), current_user, raw)
     except ActionError as exc:
