@@ -13,12 +13,14 @@ The rules:
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from models import access
 from models.errors import conflict, forbidden, invalid, not_found
 from models.people import api_tokens
 from models.people import users as user_store
+from models.store import clock
 from models.store.db import audit, select_page, transaction
 
 #: What each audit action means, as the viewer shows it.
@@ -120,7 +122,7 @@ def audit_log(db, actor: Any, *, action: str | None = None, username: str | None
               since: str | None = None, until: str | None = None, limit: int = 100,
               offset: int = 0) -> tuple[list[dict], int]:
     """Audit entries, newest first, filtered by action (``worker.reveal_id`` = who revealed which ID), the
-    acting account's username, and dates (``since``/``until``, YYYY-MM-DD, inclusive, in UTC as stored).
+    acting account's username, and dates (``since``/``until``, YYYY-MM-DD, inclusive, days in Asia/Shanghai).
     Each entry carries its Chinese ``action_label`` and ``target`` (for a worker: 编号 and name)."""
     _admin(actor)
     clauses, params = ["1 = 1"], []
@@ -132,16 +134,16 @@ def audit_log(db, actor: Any, *, action: str | None = None, username: str | None
     if username:
         clauses.append("u.username = ?")
         params.append(username.strip())
-    for value, op, name in ((since, ">=", "since"), (until, "<", "until")):
+    for value, name in ((since, "since"), (until, "until")):
         if value:
-            text = str(value).strip()
-            if len(text) != 10 or text[4] != "-" or text[7] != "-":
-                raise invalid("日期格式应为 2026-12-01。", name)
-            if name == "until":
-                clauses.append("a.created_at < date(?, '+1 day')")
-            else:
-                clauses.append(f"a.created_at {op} ?")
-            params.append(text)
+            try:
+                day = date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise invalid("日期格式应为 2026-12-01。", name) from None
+            # A day in the platform's time zone (Asia/Shanghai), compared with the stored UTC timestamps.
+            start = datetime.combine(day + timedelta(days=1 if name == "until" else 0), time(), clock.tz())
+            clauses.append("a.created_at >= ?" if name == "since" else "a.created_at < ?")
+            params.append(start.astimezone(UTC).isoformat())
     rows, total = select_page(
         db, "SELECT a.id, a.action, a.entity, a.entity_id, a.detail, a.created_at, u.username, u.display_name,"
             " w.external_id AS worker_external_id, w.name AS worker_name FROM audit_log a"

@@ -11,7 +11,8 @@ The rules (``models.access`` for who):
   (``models.programme.cases.assignees``), who get a message.
 - **Read**: the worker their own; staff the cases their scope covers (the worker's county or the work city)
   and those assigned to them (``access.can_view_case``); lists are filtered in the database.
-- **Note**: anyone who may read the case, while it is open; the first staff note moves 待处理 to 处理中.
+- **Note**: anyone who may read the case, while it is open; the first staff note moves 待处理 to 处理中; a note
+  by the worker is sent to the assigned staff.
 - **Close**: staff who may read it (``access.can_handle_case``), with the outcome; closed is final.
 """
 from __future__ import annotations
@@ -124,9 +125,14 @@ def add_note(db, actor: Any, case_id: int, *, note: str) -> dict:
             raise invalid("请填写处理记录。", "note")
         if len(note) > 2000:
             raise invalid("记录请控制在 2000 字以内。", "note")
-        store.add_note(db, case_id, access.user_id(actor), note)
+        note_id = store.add_note(db, case_id, access.user_id(actor), note)
         if access.is_staff(actor) and case["status"] == "待处理":
             store.set_status(db, case_id, "处理中")
+        if access.own_worker_id(actor) is not None:  # the worker wrote: the assigned staff are told
+            for staff_id in {s for s in (case["city_staff_id"], case["county_staff_id"]) if s is not None}:
+                notify(db, Message(subject=f"维权案件有新情况：{CASE_KIND_LABELS[case['kind']]}（{case['worker_name']}）",
+                                   body=note[:200], user_id=staff_id, link=f"/cases/{case_id}",
+                                   dedupe_key=f"case-note:{note_id}:{staff_id}"))
         audit(db, "case.note", user_id=access.user_id(actor), entity="case", entity_id=case_id)
     return get(db, actor, case_id)
 

@@ -72,5 +72,11 @@ def test_audit_log_shows_who_revealed_which_id(rulebook, db):
     assert actions.audit_log(db, admin, action="worker.reveal_id", username="city_staff")[1] == 0
     assert actions.audit_log(db, admin, action="worker.reveal_id", since="2026-12-03")[1] == 0
     assert actions.audit_log(db, admin, action="worker.reveal_id", until="2026-12-02")[1] == 1
+    # 02:00 UTC is 10:00 in Shanghai; a reveal at 23:30 UTC on 2 December is 3 December in Shanghai
+    with freeze_time("2026-12-02 23:30:00"):
+        worker_actions.reveal_id(db, actor(rulebook, db, "county_staff"), rulebook.workers["C"])
+    assert [r["target"] for r in actions.audit_log(db, admin, action="worker.reveal_id", since="2026-12-03")[0]] \
+        == ["求职者 W-C 白云秀"]
+    assert actions.audit_log(db, admin, action="worker.reveal_id", until="2026-12-02")[1] == 1
     assert refused("invalid", actions.audit_log, db, admin, since="12/01").field == "since"
     assert refused("invalid", actions.audit_log, db, admin, action="drop.table").field == "action"

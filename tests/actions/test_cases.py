@@ -58,7 +58,8 @@ def test_open_assign_note_close(rulebook, db):
     refused("not_found", actions.open_case, db, city, worker_external_id="W-C", kind="欠薪", summary="x")
     refused("not_found", actions.open_case, db, county, worker_external_id="W-C", kind="欠薪", summary="x",
             placement_id=rulebook.placements["D-X1"])
-    # notes: staff's first note starts the handling; the worker cannot close
+    # notes: staff's first note starts the handling; the worker cannot close; C has no account, so the worker's
+    # own note is tested with B below
     noted = actions.add_note(db, county, case["id"], note="已联系单位，安排就医")
     assert noted["status"] == "处理中" and noted["notes"][-1]["note"] == "已联系单位，安排就医"
     assert refused("invalid", actions.close_case, db, county, case["id"], outcome="").field == "outcome"
@@ -75,6 +76,13 @@ def test_worker_opens_their_own_case_and_reads_only_theirs(rulebook, db):
     assert (case["opened_via"], case["placement_id"], case["worker_name"]) == ("worker", None, "马小花")
     assert [c["id"] for c in actions.list_for(db, worker)[0]] == [case["id"]]
     assert actions.add_note(db, worker, case["id"], note="房租每月 300 元")["status"] == "待处理"
+    assert case["county_staff_id"] is None and case["city_staff_id"] is None     # nobody covers 东乡 alone
+    mine = actions.open_case(db, actor(rulebook, db, "worker"), kind="欠薪", summary="工资没发")   # A: 酉阳
+    assert mine["county_staff_id"] == rulebook.users["county_staff"]
+    actions.add_note(db, actor(rulebook, db, "worker"), mine["id"], note="老板说下周发")
+    told = db.execute("SELECT subject FROM outbox WHERE user_id = ? AND body = ?",
+                      (rulebook.users["county_staff"], "老板说下周发")).fetchall()
+    assert told and "维权案件有新情况" in told[0][0]
     refused("forbidden", actions.close_case, db, worker, case["id"], outcome="x")
     refused("not_found", actions.open_case, db, worker, worker_external_id="W-A", kind="欠薪", summary="x")
 
