@@ -68,3 +68,12 @@ CASE_KIND_LABELS = {"欠薪": "拖欠工资", "劳动合同": "劳动合同纠�
 #: A case is open (待处理 → 处理中) until it is closed (已结案) with its outcome.
 CASE_STATUSES = ("待处理", "处理中", "已结案")
 OPEN_CASE_STATUSES = ("待处理", "处理中")
+# --- the programme around the match (补贴、务工证明、点对点输送) ---------------------------------------------
+#: Who receives a configured subsidy (``data/subsidies.toml``).
+SUBSIDY_RECIPIENTS = {"worker": "务工人员", "employer": "用人单位"}
+#: What a subsidy is paid on: a placement (confirmed months of work) or a training course.
+SUBSIDY_TRIGGERS = ("placement", "training")
+#: The states of a subsidy on a placement (due is computed; claimed and paid are recorded).
+SUBSIDY_STATES = ("due", "claimed", "paid", "excluded")
+#: 点对点输送: how a batch travels.
+TRANSPORT_MODES = {"bus": "包车（大巴）", "train": "火车", "flight": "飞机"}

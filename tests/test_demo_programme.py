@@ -1,42 +1,50 @@
-"""The demo data holds the programme parts (issue 13) after ``flask --app app demo load``: courses (open and a
-finished one whose graduates hold the certificate, some placed after), the brand 酉阳焊工 with workers, a course
-and employers, and 维权 cases in each state — and loading twice adds nothing."""
+"""The demo data set carries the programme: 点对点 batches with arrivals, subsidies claimed and paid, signed
+务工证明 (``app.demo.seed_programme``, a step of ``flask --app app demo load``), and a second run adds nothing.
+
+Run on a small store (40 workers of two partner counties, jobs in two cities) with the demo's own placement
+history, instead of the whole demo load (minutes on two cores; ``tests/test_demo_data.py`` runs that)."""
 from __future__ import annotations
 
+import sys
+from datetime import date
+from pathlib import Path
 
-def test_demo_load_seeds_courses_brand_and_cases(runner, data_dir, monkeypatch):
-    monkeypatch.setenv("TONGBANG_ENCODER", "static")  # the demo's pipeline ranks candidates: the fast encoder
-    from models.actions import brands, training
-    from models.actions import cases as case_actions
-    from models.store.db import connect
+from freezegun import freeze_time
 
-    first = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
-    assert first.exit_code == 0, first.output
-    assert "培训课程、劳务品牌与维权案件" in first.output
-    db = connect()
-    try:
-        admin = {"id": None, "role": "admin"}
-        open_courses, total = training.list_courses(db, admin)
-        assert total == 4 and {c["certificate"] for c in open_courses} == {"叉车证", "焊工证", "低压电工证", "中式烹调师证"}
-        graduates = db.execute("SELECT e.worker_id FROM enrolments e WHERE e.status = '已结业'").fetchall()
-        assert len(graduates) == 8
-        for (worker_id,) in graduates:
-            certs = db.execute("SELECT certificates FROM workers WHERE id = ?", (worker_id,)).fetchone()[0]
-            assert "叉车证" in certs
-        outcome = next(r for r in training.outcomes(db, admin) if r["title"] == "叉车司机培训班（第一期）")
-        assert outcome["completed"] == 8 and outcome["placed_after"] >= 1
-        brand = brands.list_brands(db, admin)[0]
-        assert brand["name"] == "酉阳焊工" and brand["figures"]["workers"] >= 3
-        assert brand["figures"]["courses"] == 1 and brand["figures"]["employers"] >= 1
-        assert sorted(c["status"] for c in case_actions.list_for(db, admin)[0]) == ["处理中", "已结案", "待处理"]
-        assert case_actions.counts(db, admin)["open"] == 2
-    finally:
-        db.conn.close()
-    again = runner.invoke(args=["demo", "load", "--no-index", "--no-progress"])
-    assert again.exit_code == 0, again.output
-    db = connect()
-    try:
-        assert db.execute("SELECT COUNT(*) FROM courses").fetchone()[0] == 5
-        assert db.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 3
-    finally:
-        db.conn.close()
+sys.path.insert(0, str(Path(__file__).parent))
+from placement_factory import make_job, make_user, make_worker
+
+
+@freeze_time("2026-12-02 02:00:00")
+def test_seed_programme_makes_batches_subsidies_and_certificates(db):
+    from app import demo
+
+    make_user(db, "staff")
+    for i in range(40):
+        county = ("东乡族自治县", "622926", "甘肃省") if i % 2 else ("酉阳土家族苗族自治县", "500242", "重庆市")
+        make_worker(db, f"工人{i}", external_id=f"W{i:05d}", province=county[2], county=county[0],
+                    hukou_county_code=county[1])
+    for i in range(6):
+        make_job(db, "普工", employer=f"企业{i % 3}", city=("青岛", "烟台")[i % 2], external_id=f"J{i:04d}")
+    today = date(2026, 12, 2)
+    assert demo.seed_placement_history(db, today) > 0
+    summary = demo.seed_programme(db, today)
+    assert summary.startswith("输送批次"), summary
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    figures = {"batches": count("SELECT COUNT(*) FROM transport_batches"),
+               "arrived": count("SELECT COUNT(*) FROM batch_passengers WHERE arrived_on IS NOT NULL"),
+               "claimed": count("SELECT COUNT(*) FROM subsidy_claims WHERE status = 'claimed'"),
+               "paid": count("SELECT COUNT(*) FROM subsidy_claims WHERE status = 'paid'"),
+               "signed": count("SELECT COUNT(*) FROM certificate_signoffs")}
+    assert all(figures.values()), figures
+    # one batch still to leave, so a worker's job page in its city has something to show
+    assert count("SELECT COUNT(*) FROM transport_batches WHERE depart_date > '2026-12-02'") == 1
+    # every passenger is hired in the batch's city and comes from its departure county
+    assert count("SELECT COUNT(*) FROM batch_passengers bp JOIN transport_batches b ON b.id = bp.batch_id"
+                 " JOIN placements p ON p.id = bp.placement_id JOIN workers w ON w.id = bp.worker_id"
+                 " WHERE p.city != b.city OR w.hukou_county_code != b.departure_county_code") == 0
+    assert demo.seed_programme(db, today) == "已存在，未重复创建"
+    assert count("SELECT COUNT(*) FROM transport_batches") == figures["batches"]

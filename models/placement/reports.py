@@ -14,7 +14,7 @@ into the workbook's 说明 sheet) for year Y, counted as of the report date:
   is what makes every row read 就业 ≥ 稳定3个月 ≥ 稳定6个月: the old definition counted a worker who started
   in November of the year before under 稳定3个月 of a county that placed nobody in Y (就业 0, 稳定3个月 2).
   A confirmation at 6 months also confirms 3 months (``placement_state``), hence 稳定3 ≥ 稳定6.
-- 应发交通补贴: placements of that cohort eligible for ``TRANSPORT_SUBSIDY`` (the rows of the 补贴名单 sheet).
+- 应发交通补贴: placements of that cohort eligible for the transport subsidy (``models.programme.subsidies.transport``; the rows of the 补贴名单 sheet).
 - 回访次数: follow-ups dated in Y, of the placements in scope.
 
 Every figure is counted within a ``models.access.Scope`` (a required argument): a staff member's workbook
@@ -34,7 +34,8 @@ import sqlite_utils
 from models.access import EVERYTHING, Scope
 from models.placement.placements import add_months, parse_date, with_states
 from models.placement.stability import SUBSIDY_HEADERS, outcome_at, subsidy_eligible, subsidy_list
-from models.placement.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
+from models.placement.stability_rules import MILESTONE_MONTHS
+from models.programme.subsidies import transport
 from models.store.config import data_dir
 
 METRICS = [("registered", "登记人数"), ("matched", "匹配人数"), ("placed", "就业人数"),
@@ -52,7 +53,7 @@ def chinese_date(day: date) -> str:
 
 def definitions(year: int, today: date) -> list[str]:
     """The 说明 sheet: every column of every sheet defined in Chinese, for ``year`` as of ``today``."""
-    rule = TRANSPORT_SUBSIDY
+    rule = transport()
     y = f"{year} 年"
     return [
         f"同帮 {year} 年度就业帮扶统计，数据截至 {chinese_date(today)}。",
