@@ -17,9 +17,11 @@ from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
 from app.followups import STAFF
-from app.scheduler import last_runs
+from app.scheduler import run_history
 from app.web import role_required, show_error
 from models.actions import batches as batch_actions
+from models.actions import brands as brand_actions
+from models.actions import cases as case_actions
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
@@ -51,8 +53,10 @@ def dashboard():
     db = get_db()
     figures = report_actions.dashboard(db, current_user)
     return render_template("placements/dashboard.html", data=figures["data"], today=figures["today"],
-                           retention=figures["retention"], runs=last_runs(db, 8),
-                           moved=batch_actions.summary(db, current_user))
+                           retention=figures["retention"], runs=run_history(db, 8),
+                           moved=batch_actions.summary(db, current_user),
+                           brands=brand_actions.list_brands(db, current_user),
+                           cases=case_actions.counts(db, current_user))
 
 
 @bp.get("/reports")

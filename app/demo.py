@@ -5,6 +5,8 @@ importing ``data/demo/*.jsonl`` through the ordinary ledger import.
 - ``seed_placement_history``: placements with follow-up histories (stable, left, overdue, at risk);
 - ``seed_applications``: the demo employer's pipeline (applications in every stage, one staff recommendation);
 - ``seed_programme``: 点对点 batches, subsidies claimed and paid, signed 务工证明.
+- ``seed_training_brands_cases``: training courses (open ones and a finished one with graduates), the brand 酉阳焊工 and
+  维权 cases (issue 13).
 
 Every step is idempotent (does nothing when its data is already there). Demo only: never on a real store.
 """
@@ -237,3 +239,96 @@ def seed_programme(db, today: date | None = None) -> str:
         signed += 1
     return (f"输送批次 {batches} 个（乘车 {passengers} 人）；补贴已申领 {claimed} 项，其中已发放 {paid} 项；"
             f"签发务工证明 {signed} 份")
+def seed_training_brands_cases(db, today: date | None = None) -> int:
+    """Courses, a labour brand and 维权 cases for the demo (issue 13), through the domain actions as the demo
+    staff account. Returns how many records were made; does nothing once a course exists.
+
+    - Four courses leading to certificates demo postings require (叉车证 in 青岛, 焊工证 in 烟台, 低压电工证 in
+      酉阳 as 技能协作, 中式烹调师证 in 东乡), open for enrolment; one 叉车 course already finished, whose
+      graduates have 叉车证 on their record, some of them placed afterwards (the trained-then-placed report).
+    - The brand 酉阳焊工 (酉阳's welders): its workers, the welding course, employers of welding postings.
+    - Three cases on placements in work: wages owed (open, with a note), dormitory (处理中), contract (closed).
+    """
+    from models.actions import brands as brand_actions
+    from models.actions import cases as case_actions
+    from models.actions import training as training_actions
+    from models.programme import training as training_store
+
+    if today is None:
+        today = clock_today()
+    staff = get_user_by_username(db, "staff")
+    if staff is None or db.execute("SELECT COUNT(*) FROM courses").fetchone()[0]:
+        return 0
+    made = 0
+    brand = brand_actions.create_brand(db, staff, {
+        "name": "酉阳焊工", "county": "酉阳", "trade": "电焊工",
+        "description": "酉阳县职业教育中心与青岛、烟台技工院校合作培养的焊工，持证上岗，吃苦耐劳。"})
+    made += 1
+
+    def day(offset: int) -> str:
+        return (today + timedelta(days=offset)).isoformat()
+
+    courses = [
+        {"title": "叉车司机（N1）培训班", "provider": "青岛市技师学院", "occupation": "叉车司机", "certificate": "叉车证",
+         "city": "青岛", "start_date": day(10), "end_date": day(40), "seats": 30, "cost_yuan": 0,
+         "living_allowance_yuan": 1500, "description": "免费培训，包住宿，考取特种设备作业人员证（N1叉车）。"},
+        {"title": "焊工（焊接与热切割作业）培训班", "provider": "烟台工贸技师学院", "occupation": "电焊工",
+         "certificate": "焊工证", "city": "烟台", "start_date": day(5), "end_date": day(50), "seats": 20,
+         "cost_yuan": 0, "living_allowance_yuan": 2000, "brand_id": brand["id"],
+         "description": "二氧化碳气体保护焊、手工电弧焊实操，结业考取特种作业操作证。"},
+        {"title": "低压电工培训班（技能协作）", "provider": "酉阳县职业教育中心", "occupation": "电工",
+         "certificate": "低压电工证", "county": "酉阳", "start_date": day(-5), "end_date": day(25), "seats": 25,
+         "cost_yuan": 0, "living_allowance_yuan": 600, "description": "山东技工院校老师到酉阳授课，结业考取低压电工证。"},
+        {"title": "中式烹调师培训班", "provider": "东乡县职业技术学校", "occupation": "厨师", "certificate": "中式烹调师证",
+         "county": "甘肃省东乡县", "start_date": day(15), "end_date": day(45), "seats": 40, "cost_yuan": 800,
+         "living_allowance_yuan": 0, "description": "东乡手抓、拉面等面食与热菜，结业取得中式烹调师职业技能等级证书。"},
+    ]
+    for raw in courses:
+        training_actions.create_course(db, staff, raw)
+        made += 1
+    # A finished 叉车 course (before today): its graduates hold 叉车证; those placed since show as trained-then-placed.
+    finished = training_actions.create_course(db, staff, {
+        "title": "叉车司机培训班（第一期）", "provider": "青岛市技师学院", "occupation": "叉车司机", "certificate": "叉车证",
+        "city": "青岛", "start_date": day(-100), "end_date": day(-40), "seats": 20, "cost_yuan": 0,
+        "living_allowance_yuan": 1500})
+    recent = [r[0] for r in db.execute("SELECT worker_id FROM placements WHERE start_date >= ? ORDER BY id LIMIT 4",
+                                       (day(-40),))]
+    others = [r[0] for r in db.execute(
+        "SELECT id FROM workers WHERE id NOT IN (SELECT worker_id FROM placements)"
+        " AND id NOT IN (SELECT worker_id FROM users WHERE worker_id IS NOT NULL) ORDER BY id LIMIT 4")]
+    for worker_id in recent + others:
+        enrolment = training_store.enrol(db, finished["id"], worker_id, source="staff", by=staff["id"])
+        training_actions.complete(db, staff, finished["id"], enrolment, completed_on=day(-40))
+        made += 1
+    training_actions.close_course(db, staff, finished["id"])
+    # Workers sign up for the open 叉车 course (not the demo worker: they try the button themself).
+    open_course = db.execute("SELECT id FROM courses WHERE title = ?", ("叉车司机（N1）培训班",)).fetchone()[0]
+    for (external_id,) in db.execute("SELECT external_id FROM workers WHERE id NOT IN (SELECT worker_id FROM placements)"
+                                     " AND id NOT IN (SELECT worker_id FROM users WHERE worker_id IS NOT NULL)"
+                                     " ORDER BY id LIMIT 3 OFFSET 10").fetchall():
+        training_actions.enrol(db, staff, open_course, worker_external_id=external_id)
+        made += 1
+    # The brand: 酉阳 workers who weld, and the employers of welding postings.
+    for (external_id,) in db.execute("SELECT external_id FROM workers WHERE hukou_county = ? AND"
+                                     " (skills LIKE '%焊%' OR desired_jobs LIKE '%焊%') ORDER BY id LIMIT 12",
+                                     (brand["hukou_county"],)).fetchall():
+        brand_actions.link_worker(db, staff, brand["id"], worker_external_id=external_id)
+        made += 1
+    for (name,) in db.execute("SELECT DISTINCT e.name FROM jobs j JOIN employers e ON e.id = j.employer_id"
+                              " WHERE j.title LIKE '%焊%' ORDER BY e.name LIMIT 4").fetchall():
+        brand_actions.link_employer(db, staff, brand["id"], employer_name=name)
+        made += 1
+    # 维权 cases on placements in work.
+    working = [r[0] for r in db.execute("SELECT w.external_id FROM placements p JOIN workers w ON w.id = p.worker_id"
+                                        " WHERE p.status = '在岗' ORDER BY p.id LIMIT 3")]
+    stories = [("欠薪", "上个月工资 5200 元到现在没发，问班长说等老板回来。", "已电话联系单位人事，约定本周五前补发。", None),
+               ("住宿", "宿舍 8 个人一间，没有热水，和招聘时说的不一样。", "已到宿舍查看，单位同意调整为 4 人间。", None),
+               ("劳动合同", "上班两个月了还没签劳动合同。", "已督促单位补签。", "单位已补签一年期劳动合同，并补缴社保。")]
+    for external_id, (kind, summary, note, outcome) in zip(working, stories):
+        case = case_actions.open_case(db, staff, worker_external_id=external_id, kind=kind, summary=summary)
+        if kind != "欠薪":
+            case_actions.add_note(db, staff, case["id"], note=note)
+        if outcome:
+            case_actions.close_case(db, staff, case["id"], outcome=outcome)
+        made += 1
+    return made

@@ -290,6 +290,80 @@ def last_runs(db: sqlite_utils.Database, limit: int = 30) -> list[dict]:
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
+def local_time(text: str | None) -> str:
+    """A stored timestamp (ISO text, any offset) as people read it, in the platform's time zone:
+    '2026年12月2日 06:00'; '' when there is none."""
+    if not text:
+        return ""
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock_module.tz())
+    moment = moment.astimezone(clock_module.tz())
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def _period_text(spec: JobSpec | None, period: str) -> str:
+    if spec is not None and spec.month:
+        return f"{period}年"
+    try:
+        day = datetime.fromisoformat(period)
+    except ValueError:
+        return period
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _result_text(job: str, period: str, result: dict) -> str:
+    """What a finished run did, in one Chinese sentence (never a file path or an internal name)."""
+    if job == "followup_reminders":
+        return f"发出提醒 {result.get('messages', 0)} 条，今日回访及逾期共 {result.get('due', 0)} 人"
+    if job == "recompute_stability":
+        text = (f"评估在岗 {result.get('risks', 0)} 人的离职风险（高风险 {result.get('high', 0)} 人），"
+                f"更新 {result.get('employers', 0)} 家单位的留存率")
+        fixed = result.get("status_fixed", 0)
+        return text + (f"，按回访记录将 {fixed} 条就业记录改为离职" if fixed else "")
+    if job == "verify_index":
+        names = {"jobs": "岗位索引", "workers": "求职者索引"}
+        parts = []
+        for kind, report in result.items():
+            report = report if isinstance(report, dict) else {}
+            state = "已重建" if report.get("repaired") else "正常"
+            parts.append(f"{names.get(kind, '匹配索引')}{state}（{report.get('count', 0)} 条）")
+        return "；".join(parts) or "索引已校验"
+    if job == "annual_report":
+        return f"已生成 {period} 年全省年度报表（管理员可在“补贴与报表”页下载）"
+    return "已完成"
+
+
+def run_history(db: sqlite_utils.Database, limit: int = 30) -> list[dict]:
+    """:func:`describe_runs` of the latest ``limit`` runs."""
+    return describe_runs(last_runs(db, limit))
+
+
+def describe_runs(runs: list[dict]) -> list[dict]:
+    """Runs for people: the job's Chinese description, the period, the status, what it did or that it
+    failed (the error itself stays in the server log and the ``jobs list`` command), and the times in the
+    platform's time zone."""
+    out = []
+    for run in runs:
+        spec = JOBS.get(run["job"])
+        status = {"done": "完成", "failed": "失败", "running": "运行中"}.get(run["status"], run["status"])
+        if run["status"] == "done":
+            try:
+                result = json.loads(run["result"]) if run["result"] else {}
+            except ValueError:
+                result = {}
+            detail = _result_text(run["job"], run["period"], result if isinstance(result, dict) else {})
+        elif run["status"] == "failed":
+            detail = (f"运行出错，已尝试 {run['attempts']} 次"
+                      + ("，系统将自动重试" if run["attempts"] < MAX_ATTEMPTS else "，请联系管理员处理"))
+        else:
+            detail = "正在运行"
+        out.append({"name": spec.description if spec else "其他任务", "period": _period_text(spec, run["period"]),
+                    "status": status, "detail": detail, "attempts": run["attempts"],
+                    "started": local_time(run["started_at"]), "finished": local_time(run["finished_at"])})
+    return out
+
+
 # --- APScheduler wiring -----------------------------------------------------------------------------------
 def _run_in_own_connection(name: str | None) -> None:
     db = connect()

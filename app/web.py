@@ -45,7 +45,8 @@ login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.me", "app.employers", "app.staff", "app.followups",
-              "app.care", "app.hires", "app.dashboard", "app.programme", "app.api")
+              "app.care", "app.hires", "app.dashboard", "app.programme", "app.training", "app.brands",
+              "app.cases", "app.admin", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -252,14 +253,16 @@ def init_app(app: Flask) -> None:
 
 #: The navigation bar per role: (endpoint, label).
 NAV = {
+    # five items fit a 360 px phone; 培训 and 维权 are linked from 我的 (seekers/profile.html)
     "worker": (("seekers.matches", "推荐岗位"), ("seekers.search", "找工作"),
                ("seekers.applications", "我的投递"), ("me.messages", "消息"), ("seekers.profile", "我的")),
     "employer": (("employers.postings", "我的岗位"), ("employers.applications", "投递管理"),
                  ("employers.profile", "单位信息")),
     "staff": (("staff.home", "工作台"), ("staff.workers", "求职者"), ("staff.jobs", "岗位"),
-              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("care.home", "求助"), ("dashboard.dashboard", "统计")),
+              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("care.home", "求助"),
+              ("training.courses", "培训"), ("cases.cases", "维权"), ("dashboard.dashboard", "统计")),
 }
-NAV["admin"] = NAV["staff"]
+NAV["admin"] = (*NAV["staff"], ("admin.users", "系统管理"))
 
 
 def nav_items() -> list[tuple[str, str, bool, int]]:

@@ -457,3 +457,54 @@ def can_view_batch(user: Any, batch: dict) -> bool:
     admins."""
     return is_admin(user) or (is_staff(user) and batch.get("user_id") is not None
                               and batch.get("user_id") == user_id(user))
+
+
+# --- training courses (技能协作) -----------------------------------------------------------------------------
+
+def can_manage_course(user: Any, course: dict) -> bool:
+    """Create, edit, close a course and record its completions: staff covering the city where it is held
+    (a Shandong 技工院校) or the partner county where it is held (a course run with the county's school)."""
+    if not is_staff(user):
+        return False
+    scope = Scope.of(user)
+    return scope.covers_city(course.get("city")) or (bool(course.get("county")) and scope.covers_county(course["county"]))
+
+
+def can_enrol(user: Any, worker: dict, course: dict) -> bool:
+    """Sign a worker up for a course: the worker themself, staff covering the worker (their county), or staff
+    managing the course (the school's city registers a worker by 编号)."""
+    return is_own_worker(user, worker) or staff_covers_worker(user, worker) or can_manage_course(user, course)
+
+
+def can_view_enrolment(user: Any, worker: dict, course: dict) -> bool:
+    """An enrolment names a person: the worker, staff covering the worker, staff managing the course."""
+    return can_enrol(user, worker, course)
+
+
+# --- rights-protection cases (维权) ------------------------------------------------------------------------
+
+def can_open_case(user: Any, worker: dict, placement: dict | None) -> bool:
+    """Open a case: the worker themself, staff covering the worker or the placement's city."""
+    if is_own_worker(user, worker):
+        return True
+    if not is_staff(user):
+        return False
+    scope = Scope.of(user)
+    return scope.covers_worker(worker) or bool(placement and scope.covers_city(placement.get("city")))
+
+
+def can_view_case(user: Any, case: dict) -> bool:
+    """A case row (with the worker's county columns and the case's ``city``): the worker, staff covering the
+    worker (home county) or the work city, and the staff assigned to it."""
+    if is_own_worker(user, {"id": case.get("worker_id")}):
+        return True
+    if not is_staff(user):
+        return False
+    if user_id(user) is not None and user_id(user) in (case.get("city_staff_id"), case.get("county_staff_id")):
+        return True
+    return Scope.of(user).covers_placement(case)
+
+
+def can_handle_case(user: Any, case: dict) -> bool:
+    """Add notes, assign and close a case: staff who may see it (the worker only reads and adds notes)."""
+    return is_staff(user) and can_view_case(user, case)

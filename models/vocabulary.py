@@ -54,6 +54,20 @@ LIST_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象")
 # --- ledgers ---------------------------------------------------------------------------------------------
 LEDGER_KINDS = {"workers": "求职者", "jobs": "岗位"}
 
+# --- training (培训与技能协作) ---------------------------------------------------------------------------
+#: A course takes enrolments while ``open``; ``closed`` ones are kept for the record.
+COURSE_STATUSES = ("open", "closed")
+COURSE_STATUS_LABELS = {"open": "报名中", "closed": "已停止报名"}
+#: An enrolment: signed up, finished with the certificate (结业), or left the course (退出).
+ENROLMENT_STATUSES = ("已报名", "已结业", "已退出")
+ENROLMENT_SOURCES = {"worker": "本人报名", "staff": "工作人员代报"}
+
+# --- rights protection (维权) ------------------------------------------------------------------------------
+CASE_KINDS = ("欠薪", "劳动合同", "工伤", "住宿")
+CASE_KIND_LABELS = {"欠薪": "拖欠工资", "劳动合同": "劳动合同纠纷", "工伤": "工伤", "住宿": "宿舍与住宿"}
+#: A case is open (待处理 → 处理中) until it is closed (已结案) with its outcome.
+CASE_STATUSES = ("待处理", "处理中", "已结案")
+OPEN_CASE_STATUSES = ("待处理", "处理中")
 # --- the programme around the match (补贴、务工证明、点对点输送) ---------------------------------------------
 #: Who receives a configured subsidy (``data/subsidies.toml``).
 SUBSIDY_RECIPIENTS = {"worker": "务工人员", "employer": "用人单位"}

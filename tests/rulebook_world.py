@@ -98,6 +98,14 @@ class World:
     #: The county staff's import batch (a ledger row of C) and list comparison (a 监测对象 list naming C).
     batch: int = 0
     comparison: int = 0
+    #: Training (issue 13): courses K-QD (青岛, 叉车证: city staff's) and K-YY (酉阳, 低压电工证: county staff's);
+    #: enrolment B-KQD (worker B in K-QD, 已报名).
+    courses: dict[str, int] = field(default_factory=dict)
+    enrolments: dict[str, int] = field(default_factory=dict)
+    #: Brand 酉阳焊工 (酉阳: county staff's), no workers or employers linked yet.
+    brands: dict[str, int] = field(default_factory=dict)
+    #: 维权 case C-wages: C's wages owed at C-out (烟台), assigned to county staff (nobody names 烟台).
+    cases: dict[str, int] = field(default_factory=dict)
     #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
     session_extra: dict[str, dict] = field(default_factory=dict)
 
@@ -184,7 +192,34 @@ def build(db) -> World:
                                     json.dumps(WORKERS["C"], ensure_ascii=False).encode()).batch_id
     w.comparison = comparisons.run(db, county_staff, "酉阳监测名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
                                    "防止返贫监测对象").batch_id
+    _programme(db, w)
     return w
+
+
+COURSES = {
+    "K-QD": {"title": "叉车司机培训班", "provider": "青岛市技师学院", "occupation": "叉车司机", "certificate": "叉车证",
+             "city": "青岛", "start_date": "2026-11-01", "end_date": "2027-01-20", "seats": 20, "cost_yuan": 0,
+             "living_allowance_yuan": 1500},
+    "K-YY": {"title": "低压电工培训班", "provider": "酉阳县职业教育中心", "occupation": "电工", "certificate": "低压电工证",
+             "county": "酉阳", "start_date": "2026-11-10", "end_date": "2027-01-10", "seats": 2, "cost_yuan": 800},
+}
+
+
+def _programme(db, w: World) -> None:
+    """Courses and an enrolment (issue 13), through the store functions."""
+    from models.programme import brands, cases, training
+
+    w.brands["酉阳焊工"] = brands.create_brand(db, brands.clean_brand(
+        {"name": "酉阳焊工", "county": "酉阳", "trade": "电焊工", "description": "酉阳县职教中心培养的焊工"}),
+        created_by=w.users["admin"])
+    for key, raw in COURSES.items():
+        w.courses[key] = training.create_course(db, training.clean_course(raw), created_by=w.users["admin"])
+    w.cases["C-wages"] = cases.open_case(
+        db, worker_id=w.workers["C"], placement_id=w.placements["C-out"], kind="欠薪", summary="十月工资 4200 元未发",
+        city="烟台", opened_by=w.users["county_staff"], opened_via="staff", city_staff_id=None,
+        county_staff_id=w.users["county_staff"])
+    w.enrolments["B-KQD"] = training.enrol(db, w.courses["K-QD"], w.workers["B"], source="worker",
+                                           by=w.users["other_worker"])
 
 
 def snapshot(db_file: Path, tables: tuple[str, ...] = ()) -> dict[str, list]:

@@ -1,6 +1,8 @@
 """The annual report workbook, opened with openpyxl and checked against the database; dashboard data."""
 from __future__ import annotations
 
+import calendar
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -50,6 +52,65 @@ def _build(db):
     return {"a": a, "b": b, "c": c, "d": d}
 
 
+def _table(ws) -> dict[str, dict]:
+    header = [c.value for c in ws[2]]
+    return {r[0]: dict(zip(header[1:], r[1:])) for r in ws.iter_rows(min_row=3, values_only=True)}
+
+
+def _recompute(db, year: int) -> dict:
+    """Every figure of the workbook recomputed straight from the tables (no report code): per county, per city."""
+    y = f"{year}%"
+    county: dict = {}
+    city: dict = {}
+
+    def bump(table, key, metric, n=1):
+        table.setdefault(key, dict.fromkeys(
+            ("登记人数", "匹配人数", "就业人数", "稳定3个月", "稳定6个月", "应发交通补贴", "回访次数"), 0))
+        table[key][metric] += n
+
+    label = {wid: (f"{p} {c}" if c else "未登记") for wid, p, c in
+             db.execute("SELECT id, hukou_province, hukou_county FROM workers")}
+    for wid, in db.execute("SELECT id FROM workers WHERE created_at LIKE ?", (y,)):
+        bump(county, label[wid], "登记人数")
+    for c, in db.execute("SELECT city FROM jobs WHERE created_at LIKE ?", (y,)):
+        bump(city, c, "登记人数")
+    seen = set()
+    for wid, c in db.execute("SELECT a.worker_id, j.city FROM applications a JOIN jobs j ON j.id = a.job_id"
+                             " WHERE a.created_at LIKE ? ORDER BY a.created_at DESC, a.id DESC", (y,)):
+        if wid not in seen:
+            seen.add(wid)
+            bump(county, label[wid], "匹配人数")
+            bump(city, c, "匹配人数")
+    for pid, wid, c, start, end, status, province in db.execute(
+            "SELECT p.id, p.worker_id, p.city, p.start_date, p.end_date, w.assistance_status, w.hukou_province"
+            " FROM placements p JOIN workers w ON w.id = p.worker_id"):
+        fus = db.execute("SELECT date, still_employed FROM follow_ups WHERE placement_id = ? ORDER BY date",
+                         (pid,)).fetchall()
+        n = sum(1 for d, _ in fus if d.startswith(str(year)))
+        bump(county, label[wid], "回访次数", n)
+        bump(city, c, "回访次数", n)
+        if not start.startswith(str(year)):
+            continue
+        left = min([d for d, ok in fus if not ok] + ([end] if end else []), default="9999")
+        confirmed = [d for d, ok in fus if ok and d <= left]
+
+        def stable(months, start=start, confirmed=confirmed):
+            s = date.fromisoformat(start)
+            year_, month_ = s.year + (s.month - 1 + months) // 12, (s.month - 1 + months) % 12 + 1
+            due = date(year_, month_, min(s.day, calendar.monthrange(year_, month_)[1])).isoformat()
+            return any(d >= due for d in confirmed)
+
+        for table, key in ((county, label[wid]), (city, c)):
+            bump(table, key, "就业人数")
+            bump(table, key, "稳定3个月", int(stable(3)))
+            bump(table, key, "稳定6个月", int(stable(6)))
+            bump(table, key, "应发交通补贴", int(stable(3) and province == "甘肃省"
+                                               and status in ("脱贫享受政策人口", "防止返贫监测对象")))
+    drop = {k for t in (county, city) for k, v in t.items() if not any(v.values())}
+    return {"county": {k: v for k, v in county.items() if k not in drop},
+            "city": {k: v for k, v in city.items() if k not in drop}}
+
+
 def test_annual_workbook_figures_match_database(db):
     _build(db)
     wb = load_workbook(annual_report_bytes(db, 2026, TODAY, EVERYTHING))
@@ -57,32 +118,45 @@ def test_annual_workbook_figures_match_database(db):
     ws = wb["按户籍区县"]
     header = [c.value for c in ws[2]]
     assert header == ["户籍区县", "登记人数", "匹配人数", "就业人数", "稳定3个月", "稳定6个月", "应发交通补贴", "回访次数"]
-    table = {r[0]: dict(zip(header[1:], r[1:])) for r in ws.iter_rows(min_row=3, values_only=True)}
-    # independent counts straight from SQL
-    registered = db.execute("SELECT COUNT(*) FROM workers WHERE hukou_county = '东乡族自治县'"
-                            " AND created_at LIKE '2026%'").fetchone()[0]
-    assert registered == 2
-    dongxiang = table["甘肃省 东乡族自治县"]
-    assert dongxiang == {"登记人数": 2, "匹配人数": 2, "就业人数": 2, "稳定3个月": 2, "稳定6个月": 1,
-                         "应发交通补贴": 1, "回访次数": 4}
-    assert table["重庆市 酉阳土家族苗族自治县"]["稳定3个月"] == 0
-    assert table["重庆市 酉阳土家族苗族自治县"]["回访次数"] == 2
-    linxia = table["甘肃省 临夏县"]
-    assert linxia["登记人数"] == 0 and linxia["就业人数"] == 0 and linxia["稳定3个月"] == 1
-    assert linxia["应发交通补贴"] == 1 and linxia["回访次数"] == 1   # only the 2026 follow-up
-    total = table["合计"]
-    follow_ups_2026 = db.execute("SELECT COUNT(*) FROM follow_ups WHERE date LIKE '2026%'").fetchone()[0]
-    placed_2026 = db.execute("SELECT COUNT(*) FROM placements WHERE start_date LIKE '2026%'").fetchone()[0]
-    assert total["回访次数"] == follow_ups_2026 == 7
-    assert total["就业人数"] == placed_2026 == 3
-    assert total["稳定3个月"] == 3 and total["应发交通补贴"] == 2
-    cities = {r[0]: r for r in wb["按山东城市"].iter_rows(min_row=3, values_only=True)}
+    counties, cities = _table(ws), _table(wb["按山东城市"])
     assert [c.value for c in wb["按山东城市"][2]][1] == "登记岗位"
-    assert cities["青岛"][3] == 2 and cities["烟台"][3] == 1   # placed
-    assert cities["合计"][7] == follow_ups_2026
-    assert cities["青岛"][1] == 1 and cities["烟台"][1] == 1   # jobs posted in 2026
+    expected = _recompute(db, 2026)
+    # every figure of both sheets, recomputed from the tables
+    assert {k: v for k, v in counties.items() if k != "合计"} == expected["county"]
+    city_rows = {k: {("登记人数" if m == "登记岗位" else m): n for m, n in v.items()}
+                 for k, v in cities.items() if k != "合计"}
+    assert city_rows == expected["city"]
+    assert counties["甘肃省 东乡族自治县"] == {"登记人数": 2, "匹配人数": 2, "就业人数": 2, "稳定3个月": 2,
+                                          "稳定6个月": 1, "应发交通补贴": 1, "回访次数": 4}
+    # 丁 started in November 2025: the 2026 report counts their 2026 follow-up only, not a 2026 stability
+    assert counties["甘肃省 临夏县"] == {"登记人数": 0, "匹配人数": 0, "就业人数": 0, "稳定3个月": 0,
+                                      "稳定6个月": 0, "应发交通补贴": 0, "回访次数": 1}
+    # 合计 rows: each column's sum, and the same on both sheets for every figure counted from the same records
+    for table in (counties, cities):
+        rows = [v for k, v in table.items() if k != "合计"]
+        assert table["合计"] == {m: sum(r[m] for r in rows) for m in table["合计"]}
+    for metric in ("匹配人数", "就业人数", "稳定3个月", "稳定6个月", "应发交通补贴", "回访次数"):
+        assert counties["合计"][metric] == cities["合计"][metric], metric
+    assert counties["合计"]["回访次数"] == db.execute(
+        "SELECT COUNT(*) FROM follow_ups WHERE date LIKE '2026%'").fetchone()[0] == 7
+    assert counties["合计"]["就业人数"] == db.execute(
+        "SELECT COUNT(*) FROM placements WHERE start_date LIKE '2026%'").fetchone()[0] == 3
+    # in every row 就业 ≥ 稳定3个月 ≥ 稳定6个月
+    for table in (counties, cities):
+        for key, row in table.items():
+            assert row["就业人数"] >= row["稳定3个月"] >= row["稳定6个月"], key
+    # the 补贴名单 sheet lists exactly the 应发交通补贴 of the figures
     subsidy_names = [r[0] for r in wb["补贴名单"].iter_rows(min_row=2, values_only=True)]
-    assert sorted(subsidy_names) == ["丁", "甲"]
+    assert subsidy_names == ["甲"] and len(subsidy_names) == counties["合计"]["应发交通补贴"]
+
+
+def test_past_year_counts_its_cohort_as_of_today(db):
+    """The 2025 workbook counts 丁 (started November 2025) as stable at 3 months once the February 2026
+    follow-up confirmed it: a cohort's confirmations arrive after 31 December."""
+    _build(db)
+    counties = _table(load_workbook(annual_report_bytes(db, 2025, TODAY, EVERYTHING))["按户籍区县"])
+    assert counties["甘肃省 临夏县"]["就业人数"] == 1 and counties["甘肃省 临夏县"]["稳定3个月"] == 1
+    assert counties["甘肃省 临夏县"]["应发交通补贴"] == 1
 
 
 def test_saved_report_goes_to_data_dir(db, data_dir):
@@ -113,7 +187,15 @@ def test_dashboard_data(db):
 
 def test_notes_sheet_defines_the_figures_and_the_scope(db):
     _build(db)
-    notes = [r[0] for r in load_workbook(annual_report_bytes(db, 2026, TODAY, Scope(cities=frozenset({"烟台"}))))["说明"]
-             .iter_rows(values_only=True)]
-    assert notes[0].startswith("登记人数：2026 年登记的求职者") and any("交通补贴" in n for n in notes)
+    wb = load_workbook(annual_report_bytes(db, 2026, TODAY, Scope(cities=frozenset({"烟台"}))))
+    notes = [r[0] for r in wb["说明"].iter_rows(values_only=True)]
+    assert notes[0] == "同帮 2026 年度就业帮扶统计，数据截至 2026年12月1日。"
     assert notes[-1] == "统计范围：户籍区县：无区县；就业城市：烟台"
+    text = "\n".join(notes)
+    # every column of every sheet is defined (its header appears as "header：" or in the 补贴名单 list)
+    for sheet, row in (("按户籍区县", 2), ("按山东城市", 2), ("补贴名单", 1)):
+        for header in (c.value for c in wb[sheet][row]):
+            name = header.split("（")[0]
+            assert f"{name}：" in text or f"{name}；" in text or f"【{name}】" in text or f"；{name}" in text, header
+    # no developer text: no identifiers, file paths, Python names or ISO timestamps
+    assert not re.search(r"[A-Za-z_]{3,}|[/\\]|\d{4}-\d{2}-\d{2}T", text), text

@@ -3,7 +3,9 @@
 Resources: ``workers``, ``jobs``, ``matches`` (both directions), ``applications``, ``placements``,
 ``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``tokens`` (the caller and their
 tokens), ``account`` (the caller's password and browser sessions), ``me_messages`` (我的消息), ``contacts``,
-``self_service``, ``hires`` (the worker's side), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
+``self_service``, ``hires`` (the worker's side), ``courses`` (training and enrolments), ``brands``, ``cases``
+(维权), ``admin``, ``batches``, ``certificates``, ``exchange``, ``subsidies`` (the programme), ``openapi`` (the
+generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
 ``flask --app app api token create|revoke|list``.
 
 The web platform registers :data:`bp` (and exempts it from the CSRF check: it takes no cookies).
@@ -23,12 +25,16 @@ _auth.register(bp)
 
 from app.api import (  # noqa: F401
     account,
+    admin,
     applications,
     batches,
+    brands,
+    cases,
     certificates,
     cli,
     comparisons,
     contacts,
+    courses,
     exchange,
     hires,
     imports,

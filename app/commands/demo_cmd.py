@@ -4,7 +4,8 @@ Steps, each printed as it goes:
 1. import ``data/demo/workers.jsonl`` and ``data/demo/jobs.jsonl`` through the import action
    (``models.actions.imports.import_ledger`` as ``SYSTEM``: the same validation and upsert as any ledger;
    running it again changes nothing);
-2. demo accounts, placement and follow-up history (``app.demo``);
+2. demo accounts, placement and follow-up history, then courses (a finished one with graduates), the brand
+   酉阳焊工 and 维权 cases (``app.demo.seed_training_brands_cases``);
 3. the search indexes (``matching.index.rebuild_all``);
 4. the demo employer's pipeline (``app.demo.seed_applications``, which ranks candidates, so after the index);
 5. 点对点 batches, subsidy states and signed 务工证明 (``app.demo.seed_programme``).
@@ -48,6 +49,7 @@ def _steps(build_index: bool, progress: bool, today):
 
     yield "演示账号", lambda db: demo.seed_accounts(db)
     yield "就业记录与回访历史", lambda db: demo.seed_placement_history(db, today)
+    yield "培训课程、劳务品牌与维权案件", lambda db: demo.seed_training_brands_cases(db, today)
     if build_index:
         yield "匹配索引", lambda db: rebuild_all(db, progress=progress)
     else:

@@ -44,13 +44,13 @@ def subsidy_workbook(db, actor: Any) -> io.BytesIO:
 
 
 def annual_workbook(db, actor: Any, year: int) -> io.BytesIO:
-    """The annual report workbook for ``year`` (as of 31 December, or today for this year), within the
-    actor's scope."""
+    """The annual report workbook for ``year`` as of today, within the actor's scope. A past year is counted
+    as of today too: its cohort's 3- and 6-month confirmations keep arriving after 31 December."""
     scope = _scope(actor)
     today = clock.today()
     if not FIRST_YEAR <= year <= today.year:
         raise not_found(f"没有 {year} 年的年度报表（可选 {FIRST_YEAR}–{today.year} 年）。", "year")
-    return store.annual_report_bytes(db, year, min(today, date(year, 12, 31)), scope)
+    return store.annual_report_bytes(db, year, today, scope)
 
 
 def dashboard(db, actor: Any) -> dict:

@@ -307,6 +307,42 @@ def set_seeking(db, actor: Any, worker_id: int, seeking: bool, *, via: str = "we
     return _shown(db, actor, get_worker(db, worker_id))
 
 
+def add_certificate(db, actor: Any, worker_id: int, certificate: str, *, enrolment_id: int | None = None,
+                    via: str = "web") -> dict:
+    """Add one certificate (any wording; stored under its canonical name) to the worker's record, through the
+    same validation and store as :func:`edit_worker`; nothing changes when the worker already holds it.
+
+    Allowed for staff covering the worker, and for staff managing the course of ``enrolment_id`` when that
+    enrolment is this worker's, is 已结业 and leads to this certificate (a Shandong school records its
+    graduates' certificates; ``models.actions.training.complete`` calls this). Audited as ``worker.update``.
+    Returns the stored worker as the actor sees it."""
+    from models.intake.certificates import normalise_certificate
+
+    name = normalise_certificate(certificate)
+    with transaction(db):
+        worker = _find(db, worker_id, None)
+        if worker is None:
+            raise not_found(NOT_FOUND)
+        allowed = access.can_edit_worker(actor, worker)
+        if not allowed and enrolment_id is not None:
+            row = db.execute("SELECT e.worker_id, e.status, c.certificate, c.city, c.county FROM enrolments e"
+                             " JOIN courses c ON c.id = e.course_id WHERE e.id = ?", (enrolment_id,)).fetchone()
+            allowed = bool(row) and row[0] == worker["id"] and row[1] == "已结业" and row[2] == name \
+                and access.can_manage_course(actor, {"city": row[3], "county": row[4]})
+        if not allowed:
+            raise _refusal(db, actor, worker, "只有负责该求职者的工作人员（或其结业课程的培训负责人）可以登记证书。",
+                           "certificates")
+        held = list(worker.get("certificates") or [])
+        if name in {normalise_certificate(c) for c in held}:
+            return _shown(db, actor, worker)
+        raw, _ = _merge(db, worker, {"certificates": [*held, name]})
+        upsert_worker(db, _clean(raw))
+        audit(db, "worker.update", user_id=access.user_id(actor), entity="worker", entity_id=worker["id"],
+              detail={"via": via, "fields": ["certificates"], "certificate": name,
+                      **({"enrolment_id": enrolment_id} if enrolment_id else {})})
+    return _shown(db, actor, get_worker(db, worker["id"]))
+
+
 # --- the full ID number and the account -------------------------------------------------------------------
 
 def reveal_id(db, actor: Any, worker_id: int | None = None, *, external_id: str | None = None,

@@ -1,16 +1,21 @@
 """Figures for staff: the dashboard's chart data and the annual report workbook (openpyxl).
 
 Cities report to the province before 10 December; the scheduler writes the workbook on 1 December into
-``TONGBANG_DATA_DIR/reports/`` and staff can download it any time. Definitions (also written into the
-workbook's 说明 sheet) for year Y, counted as of the report date:
+``TONGBANG_DATA_DIR/reports/`` and staff can download it any time. Definitions (also written, in Chinese,
+into the workbook's 说明 sheet) for year Y, counted as of the report date:
 
-- 登记人数: workers registered in Y (by county of origin); on the city sheet 登记岗位: jobs posted in Y.
-- 匹配人数: distinct workers with at least one application or staff recommendation made in Y.
-- 就业人数: placements starting in Y.
-- 稳定 3/6 个月: placements whose 3- (6-) month date falls in Y and that a follow-up confirmed still
-  employed on or after that date (SCHEMA.md "stable").
-- 应发交通补贴: placements eligible for the transport subsidy (``models.programme.subsidies.transport``) whose qualifying date falls in Y.
-- 回访次数: follow-ups dated in Y.
+- 登记人数: workers registered in Y (by county of origin); on the city sheet 登记岗位: postings made in Y.
+- 匹配人数: distinct workers with at least one application or staff recommendation made in Y. On the city
+  sheet each worker counts once, under the city of their latest application of Y, so both sheets add up to
+  the same number.
+- 就业人数: placements starting in Y (the year's cohort).
+- 稳定 3/6 个月: placements of that cohort that a follow-up confirmed still employed on or after their 3-
+  (6-) month date (SCHEMA.md "stable"). Counting the cohort, not "placements whose 3-month date falls in Y",
+  is what makes every row read 就业 ≥ 稳定3个月 ≥ 稳定6个月: the old definition counted a worker who started
+  in November of the year before under 稳定3个月 of a county that placed nobody in Y (就业 0, 稳定3个月 2).
+  A confirmation at 6 months also confirms 3 months (``placement_state``), hence 稳定3 ≥ 稳定6.
+- 应发交通补贴: placements of that cohort eligible for the transport subsidy (``models.programme.subsidies.transport``; the rows of the 补贴名单 sheet).
+- 回访次数: follow-ups dated in Y, of the placements in scope.
 
 Every figure is counted within a ``models.access.Scope`` (a required argument): a staff member's workbook
 holds the workers, postings, applications and placements their scope covers, nothing else. The workbook the
@@ -36,16 +41,44 @@ from models.store.config import data_dir
 METRICS = [("registered", "登记人数"), ("matched", "匹配人数"), ("placed", "就业人数"),
            ("stable_3", "稳定3个月"), ("stable_6", "稳定6个月"), ("subsidies", "应发交通补贴"),
            ("follow_ups", "回访次数")]
+#: The metrics both sheets count from the same records, so their 合计 rows must agree.
+SHARED_METRICS = ("matched", "placed", "stable_3", "stable_6", "subsidies", "follow_ups")
 UNKNOWN = "未登记"
-#: The definitions on the workbook's 说明 sheet (Y = the report's year), as the module docstring gives them.
-DEFINITIONS = (
-    "登记人数：Y 年登记的求职者（按户籍区县）；按山东城市表中为 Y 年登记的岗位数（登记岗位）。",
-    "匹配人数：Y 年至少投递过一次或被工作人员推荐过一次的求职者人数（去重）。",
-    "就业人数：Y 年入职的就业记录数。",
-    "稳定3个月 / 稳定6个月：满 3（6）个月的日期落在 Y 年、且回访确认当日或之后仍在岗的就业记录数。",
-    "应发交通补贴：符合交通补贴条件、且满足条件的日期落在 Y 年的就业记录数。",
-    "回访次数：回访日期在 Y 年的回访次数。",
-)
+
+
+def chinese_date(day: date) -> str:
+    """2026-12-01 → '2026年12月1日' (how dates are written on what staff send)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def definitions(year: int, today: date) -> list[str]:
+    """The 说明 sheet: every column of every sheet defined in Chinese, for ``year`` as of ``today``."""
+    rule = transport()
+    y = f"{year} 年"
+    return [
+        f"同帮 {year} 年度就业帮扶统计，数据截至 {chinese_date(today)}。",
+        "【按户籍区县】每行一个户籍区县（求职者登记的户籍省份和区县；未填写户籍的计入“未登记”）。",
+        "【按山东城市】每行一个山东就业城市（岗位或就业记录所在城市）。",
+        f"登记人数：{y}新登记的求职者人数，按户籍区县统计。",
+        f"登记岗位：{y}新发布的岗位数，按岗位所在城市统计（仅见于按山东城市表）。",
+        (f"匹配人数：{y}至少投递过一次岗位、或被工作人员推荐过一次的求职者人数，每人只计一次；"
+         f"按山东城市表中计入其{y}最近一次投递或推荐的岗位所在城市，因此两张表的合计相同。"),
+        f"就业人数：{y}入职的就业记录数（同一人在本年内换工作的，每段就业各计一次）。",
+        f"稳定3个月：{y}入职的就业记录中，入职满 3 个月当日或之后回访确认仍在岗的记录数。",
+        (f"稳定6个月：{y}入职的就业记录中，入职满 6 个月当日或之后回访确认仍在岗的记录数；"
+         "满 6 个月仍在岗者必然也满 3 个月，故每行均有 就业人数 ≥ 稳定3个月 ≥ 稳定6个月。"),
+        f"应发交通补贴：{y}入职的就业记录中，符合{rule.name}条件的记录数，名单见补贴名单表（两者人数相同）。",
+        f"回访次数：回访日期在{y}内的回访次数。",
+        "合计：各列之和；按户籍区县表与按山东城市表除登记人数（登记岗位）外各项合计相同。",
+        (f"尚未满 3（6）个月或尚未回访的，暂不计入稳定人数；{y}年底前入职的人员，"
+         "其后满 3（6）个月的情况在重新下载本年度报表时更新。"),
+        ("【补贴名单】每行一条符合条件的就业记录：姓名；身份证号（脱敏，仅显示前 6 位和后 4 位）；户籍省份；"
+         "户籍区县；帮扶身份；用人单位；工作城市；岗位；入职日期；最近确认在岗日期（最近一次回访确认仍在岗的日期）；"
+         "当前状态（在岗或离职）。"),
+        (f"补贴规则：{rule.name}（{rule.document}），回访确认连续就业满 {rule.min_months} 个月，"
+         f"帮扶身份为{'、'.join(rule.statuses)}"
+         + (f"，户籍在{'、'.join(rule.provinces)}" if rule.provinces else "") + "。"),
+    ]
 
 
 def scope_label(scope: Scope) -> str:
@@ -74,7 +107,7 @@ def report_figures(db: sqlite_utils.Database, year: int, today: date, scope: Sco
 
     Workers registered count when the scope covers the worker, postings when it covers the posting,
     applications (匹配) when it covers the application, placements and their follow-ups when it covers the
-    placement (``models.access.Scope``)."""
+    placement (``models.access.Scope``). Definitions: the module docstring."""
     y = str(year)
     county: dict[str, Counter] = defaultdict(Counter)
     city: dict[str, Counter] = defaultdict(Counter)
@@ -90,30 +123,27 @@ def report_figures(db: sqlite_utils.Database, year: int, today: date, scope: Sco
     for c, n in db.execute("SELECT COALESCE(j.city, ''), COUNT(*) FROM jobs j"
                            f" WHERE substr(j.created_at, 1, 4) = ? AND {jobs_where} GROUP BY 1", [y, *jobs_params]):
         city[c or UNKNOWN]["registered"] += n
-    applications = ("FROM applications a JOIN workers w ON w.id = a.worker_id JOIN jobs j ON j.id = a.job_id"
-                    f" WHERE substr(a.created_at, 1, 4) = ? AND {apps_where}")
-    for prov, cty, n in db.execute(f"SELECT w.hukou_province, w.hukou_county, COUNT(DISTINCT a.worker_id)"
-                                   f" {applications} GROUP BY 1, 2", [y, *apps_params]):
-        county[county_label(prov, cty)]["matched"] += n
-    for c, n in db.execute(f"SELECT COALESCE(j.city, ''), COUNT(DISTINCT a.worker_id) {applications} GROUP BY 1",
-                           [y, *apps_params]):
-        city[c or UNKNOWN]["matched"] += n
+    latest: dict[int, tuple] = {}
+    for row in db.execute("SELECT a.worker_id, a.created_at, a.id, w.hukou_province, w.hukou_county, j.city"
+                          " FROM applications a JOIN workers w ON w.id = a.worker_id JOIN jobs j ON j.id = a.job_id"
+                          f" WHERE substr(a.created_at, 1, 4) = ? AND {apps_where}", [y, *apps_params]):
+        if row[0] not in latest or row[1:3] > latest[row[0]][1:3]:
+            latest[row[0]] = row
+    for _, _, _, prov, cty, job_city in latest.values():
+        county[county_label(prov, cty)]["matched"] += 1
+        city[job_city or UNKNOWN]["matched"] += 1
 
     follow_ups = Counter(dict(db.execute(
         "SELECT placement_id, COUNT(*) FROM follow_ups WHERE substr(date, 1, 4) = ? GROUP BY 1", (y,))))
     for placement, state in with_states(db, today, placements_where, placements_params):
         keys = (county[county_label(placement["hukou_province"], placement["hukou_county"])],
                 city[placement["city"] or UNKNOWN])
-        start = parse_date(placement["start_date"])
         counts = Counter()
-        if start.year == year:
+        if parse_date(placement["start_date"]).year == year:
             counts["placed"] += 1
-        for months in (3, 6):
-            if add_months(start, months).year == year and outcome_at(placement, state, months):
-                counts[f"stable_{months}"] += 1
-        if add_months(start, transport().min_months).year == year and \
-                subsidy_eligible(placement, state)[0]:
-            counts["subsidies"] += 1
+            for months in (3, 6):
+                counts[f"stable_{months}"] += int(bool(outcome_at(placement, state, months)))
+            counts["subsidies"] += int(subsidy_eligible(placement, state)[0])
         counts["follow_ups"] += follow_ups.get(placement["id"], 0)
         for target in keys:
             target.update(counts)
@@ -140,7 +170,7 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
     for index, (title, key_label, rows, totals) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws.append([f"同帮 {year} 年度就业帮扶统计（截至 {today.isoformat()}）"])
+        ws.append([f"同帮 {year} 年度就业帮扶统计（截至 {chinese_date(today)}）"])
         ws["A1"].font = Font(bold=True, size=13)
         labels = [label for _, label in METRICS]
         if title == "按山东城市":
@@ -160,17 +190,11 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
         ws.freeze_panes = "B3"
     subsidy = wb.create_sheet("补贴名单")
     subsidy.append([label for _, label in SUBSIDY_HEADERS])
-    for row in subsidy_list(db, today, scope):
-        start = parse_date(row["start_date"])
-        if add_months(start, transport().min_months).year == year:
-            subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
+    for row in subsidy_list(db, today, scope, year=year):
+        subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
     notes = wb.create_sheet("说明")
-    for line in DEFINITIONS:
-        notes.append([line.replace("Y", str(year))])
-    rule = transport()
-    rule_text = (f"补贴规则：{rule.name}（{rule.document}），连续就业满 {rule.min_months} 个月，"
-                 f"帮扶身份：{'、'.join(rule.statuses)}")
-    notes.append([rule_text])
+    for line in definitions(year, today):
+        notes.append([line])
     notes.append([f"统计范围：{scope_label(scope)}"])
     notes.column_dimensions["A"].width = 100
     return wb

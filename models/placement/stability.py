@@ -23,9 +23,11 @@ from models.access import EVERYTHING, Scope
 from models.placement import stability_rules as R
 from models.placement.placements import PlacementState, add_months, end_placement, parse_date, with_states
 from models.programme import subsidies
+from models.programme.cases import open_by_placement
 from models.programme.subsidies import Subsidy
 from models.store import clock
 from models.store.db import transaction, utcnow
+from models.vocabulary import CASE_KIND_LABELS
 
 
 # --- risk ---------------------------------------------------------------------------------------------------
@@ -46,6 +48,7 @@ class RiskContext:
     today: date
     retention: dict[int, Retention]
     history: dict[int, list[tuple[date, date | None]]]     # worker_id -> [(start, end)]
+    open_cases: dict[int, list[str]] = field(default_factory=dict)  # placement_id -> kinds of its open 维权 cases
 
     @classmethod
     def build(cls, db: sqlite_utils.Database, today: date, *, live: bool = False) -> RiskContext:
@@ -54,7 +57,11 @@ class RiskContext:
         retention = {} if live else {
             row[0]: Retention(*row) for row in db.execute(
                 "SELECT employer_id, known_3, stable_3, known_6, stable_6 FROM employer_retention")}
-        return cls(today, retention or retention_by_employer(db, today, EVERYTHING), history)
+        return cls(today, retention or retention_by_employer(db, today, EVERYTHING), history, _open_cases(db))
+
+
+def _open_cases(db: sqlite_utils.Database) -> dict[int, list[str]]:
+    return open_by_placement(db)
 
 
 def _history(db: sqlite_utils.Database) -> dict[int, list[tuple[date, date | None]]]:
@@ -97,6 +104,10 @@ def risk_for(placement: dict, state: PlacementState, context: RiskContext) -> Ri
         points = round(R.RISK_EMPLOYER * (R.RISK_EMPLOYER_BELOW - retention.rate_3) / R.RISK_EMPLOYER_BELOW)
         score += max(points, 1)
         reasons.append(f"该单位 3 个月留存率仅 {retention.rate_3:.0%}（{retention.stable_3}/{retention.known_3}）")
+    cases = context.open_cases.get(placement.get("id"), [])
+    if cases:
+        score += min(R.RISK_OPEN_CASE_MAX, R.RISK_OPEN_CASE * len(cases))
+        reasons.append(f"有未结的维权案件（{'、'.join(CASE_KIND_LABELS.get(k, k) for k in cases)}）")
     score = max(0, min(100, score))
     level = "高" if score >= R.RISK_HIGH else "中" if score >= R.RISK_MEDIUM else "低"
     return Risk(score, level, reasons)
@@ -209,7 +220,7 @@ def recompute(db: sqlite_utils.Database, today: date) -> dict:
     at = utcnow()
     retention = retention_by_employer(db, today, EVERYTHING)
     where = "p.status = '在岗'"
-    context = RiskContext(today, retention, _history(db))
+    context = RiskContext(today, retention, _history(db), _open_cases(db))
     scored = [(p, s, risk_for(p, s, context)) for p, s in with_states(db, today, where) if s.status == "在岗"]
     with transaction(db) as conn:
         conn.execute("DELETE FROM placement_risk")

@@ -48,6 +48,11 @@ RISK_EMPLOYER = 20             # employer keeps fewer than half of its people to
 RISK_EMPLOYER_BELOW = 0.5      # retention below this counts against the employer
 RISK_EMPLOYER_MIN_KNOWN = 3    # ... only with at least this many known 3-month outcomes (small samples lie)
 
+RISK_OPEN_CASE = 30            # an open 维权 case on the placement (wages owed, contract, injury, dormitory): a
+                               # dispute with the employer is the clearest cause of leaving after the worker's
+                               # own word (RISK_MIGHT_LEAVE), and it lasts until the case is closed
+RISK_OPEN_CASE_MAX = 40        # ... several open cases add up, to this much
+
 RISK_HIGH = 50                 # score >= this: 高
 RISK_MEDIUM = 25               # score >= this: 中, else 低
 

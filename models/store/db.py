@@ -25,7 +25,13 @@ from pathlib import Path
 import sqlite_utils
 
 from models.store.config import db_path
-from models.vocabulary import APPLICATION_STATUSES
+from models.vocabulary import (
+    APPLICATION_STATUSES,
+    CASE_KINDS,
+    CASE_STATUSES,
+    COURSE_STATUSES,
+    ENROLMENT_STATUSES,
+)
 
 
 def utcnow() -> str:
@@ -606,6 +612,107 @@ def _worker_messages_and_contacts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _training_brands_cases(conn: sqlite3.Connection) -> None:
+    """Training courses and enrolments (技能协作), labour brands (劳务品牌) with their workers and employers,
+    and rights-protection cases (维权) with their notes (issue 13)."""
+    course_statuses = ", ".join(f"'{s}'" for s in COURSE_STATUSES)
+    enrolment_statuses = ", ".join(f"'{s}'" for s in ENROLMENT_STATUSES)
+    case_kinds = ", ".join(f"'{s}'" for s in CASE_KINDS)
+    case_statuses = ", ".join(f"'{s}'" for s in CASE_STATUSES)
+    conn.executescript(
+        f"""
+        CREATE TABLE brands (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            hukou_province TEXT NOT NULL,
+            hukou_county TEXT NOT NULL,
+            trade TEXT NOT NULL,
+            description TEXT,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE brand_workers (
+            brand_id INTEGER NOT NULL REFERENCES brands(id),
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (brand_id, worker_id)
+        );
+        CREATE TABLE brand_employers (
+            brand_id INTEGER NOT NULL REFERENCES brands(id),
+            employer_id INTEGER NOT NULL REFERENCES employers(id),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (brand_id, employer_id)
+        );
+
+        CREATE TABLE courses (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            occupation TEXT,
+            certificate TEXT NOT NULL,
+            city TEXT,
+            county TEXT,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL,
+            seats INTEGER NOT NULL CHECK (seats > 0),
+            cost_yuan INTEGER NOT NULL DEFAULT 0 CHECK (cost_yuan >= 0),
+            living_allowance_yuan INTEGER NOT NULL DEFAULT 0 CHECK (living_allowance_yuan >= 0),
+            description TEXT,
+            brand_id INTEGER REFERENCES brands(id),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({course_statuses})),
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_courses_certificate ON courses(certificate);
+        CREATE TABLE enrolments (
+            id INTEGER PRIMARY KEY,
+            course_id INTEGER NOT NULL REFERENCES courses(id),
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            status TEXT NOT NULL DEFAULT '已报名' CHECK (status IN ({enrolment_statuses})),
+            source TEXT NOT NULL CHECK (source IN ('worker', 'staff')),
+            enrolled_by INTEGER REFERENCES users(id),
+            completed_on TEXT,
+            completed_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (course_id, worker_id)
+        );
+        CREATE INDEX idx_enrolments_worker ON enrolments(worker_id);
+
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            placement_id INTEGER REFERENCES placements(id),
+            kind TEXT NOT NULL CHECK (kind IN ({case_kinds})),
+            summary TEXT NOT NULL,
+            city TEXT,
+            status TEXT NOT NULL DEFAULT '待处理' CHECK (status IN ({case_statuses})),
+            opened_by INTEGER REFERENCES users(id),
+            opened_via TEXT NOT NULL CHECK (opened_via IN ('worker', 'staff')),
+            city_staff_id INTEGER REFERENCES users(id),
+            county_staff_id INTEGER REFERENCES users(id),
+            outcome TEXT,
+            closed_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_cases_worker ON cases(worker_id);
+        CREATE INDEX idx_cases_placement ON cases(placement_id);
+        CREATE TABLE case_notes (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            author_id INTEGER REFERENCES users(id),
+            note TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_case_notes_case ON case_notes(case_id);
+        """
+    )
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
@@ -614,6 +721,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _programme_transport_subsidies,
     _account_sessions_and_limits,
     _worker_messages_and_contacts,
+    _training_brands_cases,
 ]
 
 

@@ -28,6 +28,8 @@ USERS = ("worker_a", "worker_b", "employer_x", "employer_y", "staff", "staff_cq"
 STAFF = ("staff", "staff_cq", "staff_qd", "admin")
 #: Workers and employers: not for them.
 NOT_STAFF = {"worker_a": 403, "worker_b": 403, "employer_x": 403, "employer_y": 403}
+#: Everyone signed in but admins: not for them.
+ADMIN_ONLY = {**NOT_STAFF, "staff": 403, "staff_cq": 403, "staff_qd": 403}
 
 
 def _new_worker(role: str) -> dict:
@@ -49,6 +51,8 @@ def _apply_body(role: str) -> dict:
     return {"job_external_id": "J-Y1"}
 
 
+COURSE = {"title": "焊工培训班", "provider": "青岛市技师学院", "certificate": "电焊证", "city": "青岛",
+          "start_date": "2026-11-10", "end_date": "2027-01-20", "seats": 30}
 LEDGER = ('{"external_id": "L1", "name": "赵六", "hukou_province": "重庆市", "hukou_county": "酉阳"}\n'
           '{"external_id": "L2"}\n')
 
@@ -172,6 +176,58 @@ MATRIX = [
     ("imports.list", "GET", "/api/v1/imports", None, NOT_STAFF),
     ("imports.get staff's", "GET", lambda w: f"/api/v1/imports/{w.batch}", None,
      {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    # issue 13 (training, brands, cases): the course K (青岛) with C enrolled, the brand 酉阳焊工, B's case at B-Y
+    ("courses.list", "GET", "/api/v1/courses?certificate=叉车操作证", None, {}),
+    ("courses.create", "POST", "/api/v1/courses", lambda role: dict(COURSE),
+     {**NOT_STAFF, "staff_cq": 403}),
+    ("courses.outcomes", "GET", "/api/v1/courses/outcomes", None, NOT_STAFF),
+    ("courses.get K", "GET", lambda w: f"/api/v1/courses/{w.course}", None, {}),
+    ("courses.close K", "POST", lambda w: f"/api/v1/courses/{w.course}/close", None, {**NOT_STAFF, "staff_cq": 403}),
+    ("courses.enrolments K", "GET", lambda w: f"/api/v1/courses/{w.course}/enrolments", None, {}),
+    ("courses.enrol K", "POST", lambda w: f"/api/v1/courses/{w.course}/enrolments",
+     lambda role: {"worker_external_id": "W-A"} if role in STAFF else {},
+     {"employer_x": 403, "employer_y": 403, "worker_a": 201, "worker_b": 201, "staff": 201, "staff_cq": 201,
+      "staff_qd": 201, "admin": 201}),
+    ("courses.complete C in K", "POST", lambda w: f"/api/v1/courses/{w.course}/enrolments/{w.enrolment}/complete",
+     lambda role: {"completed_on": "2026-11-20"}, {**NOT_STAFF, "staff_cq": 404}),
+    ("courses.withdraw C from K", "POST", lambda w: f"/api/v1/courses/{w.course}/enrolments/{w.enrolment}/withdraw",
+     None, {"worker_a": 404, "worker_b": 404, "employer_x": 403, "employer_y": 403, "staff_cq": 404}),
+    ("brands.list", "GET", "/api/v1/brands", None, NOT_STAFF),
+    ("brands.create", "POST", "/api/v1/brands", lambda role: {"name": "酉阳厨师", "county": "酉阳", "trade": "厨师"},
+     {**NOT_STAFF, "staff_qd": 403}),
+    ("brands.get", "GET", lambda w: f"/api/v1/brands/{w.brand}", None, NOT_STAFF),
+    ("brands.link A", "POST", lambda w: f"/api/v1/brands/{w.brand}/workers", lambda role: {"worker_external_id": "W-A"},
+     {**NOT_STAFF, "staff_qd": 404}),
+    ("brands.link X", "POST", lambda w: f"/api/v1/brands/{w.brand}/employers",
+     lambda role: {"employer_name": "青岛鑫达焊接有限公司"}, NOT_STAFF),
+    ("cases.list", "GET", "/api/v1/cases", None, {"employer_x": 403, "employer_y": 403}),
+    ("cases.summary", "GET", "/api/v1/cases/summary", None, NOT_STAFF),
+    ("cases.create", "POST", "/api/v1/cases",
+     lambda role: {"kind": "欠薪", "summary": "十月工资未发", **({"worker_external_id": "W-A"} if role in STAFF else {})},
+     {"employer_x": 403, "employer_y": 403, "staff_qd": 404}),
+    ("cases.get B's", "GET", lambda w: f"/api/v1/cases/{w.case}", None,
+     {"worker_a": 404, "employer_x": 403, "employer_y": 403, "staff_cq": 404, "staff_qd": 404}),
+    ("cases.note B's", "POST", lambda w: f"/api/v1/cases/{w.case}/notes", lambda role: {"note": "已联系"},
+     {"worker_a": 404, "worker_b": 201, "employer_x": 403, "employer_y": 403, "staff": 201, "staff_cq": 404,
+      "staff_qd": 404, "admin": 201}),
+    ("cases.close B's", "POST", lambda w: f"/api/v1/cases/{w.case}/close", lambda role: {"outcome": "已追回"},
+     {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    # administration: admins only
+    ("admin.users", "GET", "/api/v1/admin/users", None, ADMIN_ONLY),
+    ("admin.users create", "POST", "/api/v1/admin/users",
+     lambda role: {"username": f"new-{role}", "password": "new-pass-2026", "role": "staff", "cities": "烟台"},
+     ADMIN_ONLY),
+    ("admin.users disable staff_qd", "POST", lambda w: f"/api/v1/admin/users/{w.users['staff_qd']}/disable", None,
+     ADMIN_ONLY),
+    ("admin.users enable staff_qd", "POST", lambda w: f"/api/v1/admin/users/{w.users['staff_qd']}/enable", None,
+     ADMIN_ONLY),
+    ("admin.users password staff_qd", "POST", lambda w: f"/api/v1/admin/users/{w.users['staff_qd']}/password",
+     lambda role: {"password": "reset-pass-2026"}, ADMIN_ONLY),
+    ("admin.tokens", "GET", "/api/v1/admin/tokens", None, ADMIN_ONLY),
+    ("admin.tokens revoke B's", "POST", lambda w: f"/api/v1/admin/tokens/{w.token_ids['worker_b']}/revoke", None,
+     ADMIN_ONLY),
+    ("admin.audit", "GET", "/api/v1/admin/audit?action=worker.reveal_id", None, ADMIN_ONLY),
+    ("admin.jobs", "GET", "/api/v1/admin/jobs", None, ADMIN_ONLY),
     # the programme (B-Y: B (甘肃) at Y in 烟台, not 酉阳's, not 青岛's; no batch 999)
     ("subsidies.list", "GET", "/api/v1/subsidies", None, NOT_STAFF),
     ("subsidies.xlsx", "GET", "/api/v1/subsidies.xlsx", None, NOT_STAFF),
@@ -261,7 +317,7 @@ def test_matrix_covers_every_api_route(site):
     adapter = site.app.url_map.bind("localhost")
 
     fake_world = SimpleNamespace(applications={"A-JX1": 1, "rec-A-JY1": 2}, placements={"B-Y": 1}, token_ids={"worker_b": 1},
-                                 batch=1, comparison=1)
+                                 batch=1, comparison=1, course=1, enrolment=1, brand=1, case=1, users={"staff_qd": 1})
     for _name, method, url, _body, _table in MATRIX:
         path = (url(fake_world) if callable(url) else url).split("?")[0]
         endpoint, _args = adapter.match(path, method=method)
@@ -284,6 +340,16 @@ def _extras(db, world) -> None:
     ledger.write_text(LEDGER, encoding="utf-8")
     world.batch = import_ledger(db, staff, "workers", ledger).batch_id
     world.comparison = compare(db, staff, "名单.csv", LIST, "防止返贫监测对象").batch_id
+    from models.programme import brands, cases, training
+
+    world.course = training.create_course(db, training.clean_course(
+        {**COURSE, "title": "叉车司机培训班", "certificate": "叉车证"}), created_by=None)
+    world.enrolment = training.enrol(db, world.course, world.workers["C"], source="staff", by=None)
+    world.brand = brands.create_brand(db, brands.clean_brand({"name": "酉阳焊工", "county": "酉阳", "trade": "电焊工"}),
+                                      created_by=None)
+    world.case = cases.open_case(db, worker_id=world.workers["B"], placement_id=world.placements["B-Y"], kind="欠薪",
+                                 summary="工资未发", city="烟台", opened_by=None, opened_via="staff", city_staff_id=None,
+                                 county_staff_id=None)
 
 
 #: One app and one world for the module; each case runs on a fresh copy of the world's SQLite file.
