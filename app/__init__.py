@@ -13,7 +13,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from flask import Flask
 
-from app import database
+from app import database, import_jobs
+from models.intake.spreadsheets import LIMITS
 from app.commands import register_commands
 
 
@@ -26,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("TONGBANG_SECURE_COOKIES", "0") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
-        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=LIMITS.max_file_bytes + 1024 * 1024,  # the largest upload, plus its form
         JSON_AS_ASCII=False,
         START_SCHEDULER=os.environ.get("TONGBANG_SCHEDULER", "1") == "1",
     )
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     database.init_app(app)
+    import_jobs.init_app(app)
     register_commands(app)
     _register_blueprints(app)
     from app import scheduler  # scheduled jobs; not started when START_SCHEDULER is False (tests)

@@ -210,9 +210,10 @@ class Ledger:
             lossy = frozenset(i for i, v in enumerate(values) if isinstance(v, float) and abs(v) >= _EXCEL_LOST_DIGITS)
             yield number, [_cell(v) for v in values], lossy
 
-    def _scan(self, tick) -> None:
+    def _scan(self, tick, *, whole: bool = True) -> None:
         if self.suffix == ".jsonl":
-            count = sum(1 for line in (self._text or "").splitlines() if line.strip())
+            count = sum(1 for line in (self._text or "").splitlines() if line.strip()) if whole else \
+                int(bool((self._text or "").strip()))
             if count > self.limits.max_rows:
                 raise spreadsheets.SpreadsheetError(f"文件超过 {self.limits.max_rows} 行数据的上限：请把台账拆成几个文件"
                                                     "分别导入。")
@@ -226,6 +227,8 @@ class Ledger:
                 headers = cells
                 continue
             self.total_rows += 1
+            if not whole:
+                break
             if tick is not None and n % _TICK_ROWS == 0:
                 tick()
         if not headers:
@@ -271,9 +274,12 @@ class Ledger:
 
 
 def open_ledger(kind: str, path: str | Path, *, limits: spreadsheets.Limits = spreadsheets.LIMITS,
-                tick=None) -> Ledger:
+                tick=None, whole: bool = True) -> Ledger:
     """Check a ledger file as a whole and return it ready to stream (see :class:`Ledger`). ``tick()`` is
-    called every few thousand rows of the first pass (a background job's sign of life).
+    called every few thousand rows of the first pass (a background job's sign of life). ``whole=False``
+    checks only what is quick — type, size, encoding, an .xlsx's zip directory and declared dimension, the
+    header row and that a data row follows — for a page to refuse a bad file at once before a background
+    job reads it whole (``total_rows`` is then not counted).
 
     Raises ``LedgerError`` / ``SpreadsheetError`` (both ``ActionError``, Chinese message, field ``file``) for
     a missing, unknown, oversized, over-limit, unreadable or empty file, or a missing required column."""
@@ -292,7 +298,7 @@ def open_ledger(kind: str, path: str | Path, *, limits: spreadsheets.Limits = sp
     if suffix != ".xlsx":
         ledger._text = spreadsheets.decode_text(data)
     del data
-    ledger._scan(tick)
+    ledger._scan(tick, whole=whole)
     return ledger
 
 
@@ -532,6 +538,20 @@ def fail_batch(db: sqlite_utils.Database, batch_id: int, message: str) -> None:
     with transaction(db) as conn:
         conn.execute("UPDATE import_batches SET status = 'failed', error = ?, finished_at = ?, updated_at = ?"
                      " WHERE id = ?", (scrub(message)[:500], now, now, batch_id))
+
+
+def forget_upload(db: sqlite_utils.Database, batch_id: int) -> None:
+    """The batch's upload was deleted: say so (``upload_path`` NULL)."""
+    with transaction(db) as conn:
+        conn.execute("UPDATE import_batches SET upload_path = NULL, updated_at = ? WHERE id = ?", (utcnow(), batch_id))
+
+
+def hand_over_upload(db: sqlite_utils.Database, old_id: int, new_id: int) -> None:
+    """An interrupted batch's kept upload now belongs to its re-run ``new_id``."""
+    now = utcnow()
+    with transaction(db) as conn:
+        conn.execute("UPDATE import_batches SET upload_path = NULL, error = ?, updated_at = ? WHERE id = ?",
+                     (f"已重新导入为批次 #{new_id}", now, old_id))
 
 
 def mark_interrupted(db: sqlite_utils.Database, *, now: datetime | None = None) -> int:

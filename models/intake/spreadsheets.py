@@ -363,15 +363,15 @@ def iter_jsonl(text: str, limits: Limits = LIMITS) -> Iterator[tuple[int, dict |
 
 # --- tables as a whole (数据比对 lists) --------------------------------------------------------------------
 
-def read_table(filename: str, content: bytes, limits: Limits = LIMITS) -> list[list[str]]:
-    """Every non-blank row of an uploaded .xlsx or .csv as text cells (a small list: 数据比对), after
+def read_table(filename: str, content: bytes, limits: Limits = LIMITS) -> list[tuple[int, list[str]]]:
+    """(row number, text cells) of every non-blank row of an uploaded .xlsx or .csv (数据比对), after
     the same checks as a ledger. Raises ``SpreadsheetError`` for another type or a file over a limit."""
     check_size(len(content), limits)
     suffix = Path(filename or "").suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return [[excel_text(v) for v in values] for _n, values in iter_xlsx(io.BytesIO(content), limits)]
+        return [(n, [excel_text(v) for v in values]) for n, values in iter_xlsx(io.BytesIO(content), limits)]
     if suffix in (".csv", ".txt"):
-        return [cells for _n, cells in iter_csv(decode_text(content), limits)]
+        return list(iter_csv(decode_text(content), limits))
     raise SpreadsheetError("只支持 .xlsx 或 .csv 文件。")
 
 
