@@ -14,8 +14,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from flask import Flask
 
 from app import database, import_jobs
-from models.intake.spreadsheets import LIMITS
 from app.commands import register_commands
+from models.intake.spreadsheets import LIMITS
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -121,7 +121,7 @@ def test_upgrade_keeps_the_oldest_and_holds_later_duplicates_for_the_queue(data_
     conn.close()
     db = dbmod.connect(path)
     try:
-        rows = dict((e, (h, held)) for e, h, held in db.execute("SELECT external_id, id_hash, held_id_hash FROM workers"))
+        rows = {e: (h, held) for e, h, held in db.execute("SELECT external_id, id_hash, held_id_hash FROM workers")}
         assert rows == {"OLD": ("h1", None), "NEW": (None, "h1"), "OTHER": ("h2", None)}
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("UPDATE workers SET id_hash = 'h1' WHERE external_id = 'NEW'")

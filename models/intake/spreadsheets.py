@@ -173,21 +173,6 @@ def iter_csv(text: str, limits: Limits = LIMITS) -> Iterator[tuple[int, list[str
 
 # --- xlsx --------------------------------------------------------------------------------------------------
 
-def _dimension(ref: str | None) -> tuple[int, int] | None:
-    """(rows, columns) of a dimension reference such as ``A1:XFD1048576``; None when absent or unreadable."""
-    from openpyxl.utils.cell import range_boundaries
-
-    if not ref:
-        return None
-    try:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-    except (ValueError, TypeError):
-        return None
-    if max_row is None or max_col is None:
-        return None
-    return max_row, max_col
-
-
 def check_xlsx(source: str | Path | BinaryIO, limits: Limits = LIMITS) -> None:
     """The checks of an .xlsx that cost nothing but its zip directory: a zip at all, the number of members and
     the sum of their declared decompressed sizes. Raises ``SpreadsheetError``."""
