@@ -23,6 +23,7 @@ apply a comparison is ``models.actions.comparisons``.
 """
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,6 +244,34 @@ def apply_batch(db: sqlite_utils.Database, batch_id: int, *, scope: Scope, user_
     audit(db, "comparison.apply", user_id=user_id, entity="comparison_batch", entity_id=batch_id,
           detail={"applied": applied, "skipped": skipped, "out_of_scope": out_of_scope})
     return {"applied": applied, "skipped": skipped, "out_of_scope": out_of_scope, "already": False}
+
+
+RESULT_HEADERS = [("row_number", "名单行号"), ("kind", "比对结果"), ("name", "姓名"), ("id_masked", "身份证号（脱敏）"),
+                  ("old_status", "平台帮扶身份"), ("new_status", "名单帮扶身份"), ("detail", "说明")]
+
+
+def results_workbook(batch: dict, rows: list[dict]) -> io.BytesIO:
+    """A comparison's findings as an .xlsx (masked ID numbers only; every text cell through
+    ``spreadsheets.append_row``, so a name on the uploaded list cannot become a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "比对结果"
+    spreadsheets.append_row(sheet, [f"数据比对：{batch['filename']}（{batch['list_status']}，{batch['created_at'][:10]}）"])
+    spreadsheets.append_row(sheet, [label for _, label in RESULT_HEADERS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        spreadsheets.append_row(sheet, [KINDS.get(row[key], row[key]) if key == "kind" else row.get(key)
+                                        for key, _ in RESULT_HEADERS])
+    for column, width in zip("ABCDEFG", (10, 16, 12, 22, 18, 18, 60)):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
 
 
 def list_batches(db: sqlite_utils.Database, *, run_by: int | None, limit: int = 20) -> list[dict]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import sqlite_utils
 
 from models.access import EVERYTHING, Scope
+from models.intake.spreadsheets import append_row
 from models.placement.placements import add_months, parse_date, with_states
 from models.placement.stability import SUBSIDY_HEADERS, outcome_at, subsidy_eligible, subsidy_list
 from models.placement.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
@@ -139,18 +140,18 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
     for index, (title, key_label, rows, totals) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws.append([f"同帮 {year} 年度就业帮扶统计（截至 {today.isoformat()}）"])
+        append_row(ws, [f"同帮 {year} 年度就业帮扶统计（截至 {today.isoformat()}）"])
         ws["A1"].font = Font(bold=True, size=13)
         labels = [label for _, label in METRICS]
         if title == "按山东城市":
             labels[0] = "登记岗位"
-        ws.append([key_label, *labels])
+        append_row(ws, [key_label, *labels])
         for cell in ws[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center")
         for key, row in rows.items():
-            ws.append([key, *[row[m] for m, _ in METRICS]])
-        ws.append(["合计", *[totals[m] for m, _ in METRICS]])
+            append_row(ws, [key, *[row[m] for m, _ in METRICS]])
+        append_row(ws, ["合计", *[totals[m] for m, _ in METRICS]])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         ws.column_dimensions["A"].width = 28
@@ -158,19 +159,19 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
             ws.column_dimensions[col].width = 12
         ws.freeze_panes = "B3"
     subsidy = wb.create_sheet("补贴名单")
-    subsidy.append([label for _, label in SUBSIDY_HEADERS])
+    append_row(subsidy, [label for _, label in SUBSIDY_HEADERS])
     for row in subsidy_list(db, today, scope):
         start = parse_date(row["start_date"])
         if add_months(start, TRANSPORT_SUBSIDY.min_months).year == year:
-            subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
+            append_row(subsidy, [row.get(k) for k, _ in SUBSIDY_HEADERS])
     notes = wb.create_sheet("说明")
     for line in DEFINITIONS:
-        notes.append([line.replace("Y", str(year))])
+        append_row(notes, [line.replace("Y", str(year))])
     rule = TRANSPORT_SUBSIDY
     rule_text = (f"补贴规则：{rule.name}（{rule.document}），连续就业满 {rule.min_months} 个月，"
                  f"帮扶身份：{'、'.join(rule.statuses)}")
-    notes.append([rule_text])
-    notes.append([f"统计范围：{scope_label(scope)}"])
+    append_row(notes, [rule_text])
+    append_row(notes, [f"统计范围：{scope_label(scope)}"])
     notes.column_dimensions["A"].width = 100
     return wb
 
