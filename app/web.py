@@ -40,7 +40,7 @@ login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
-              "app.api")
+              "app.duplicates", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -189,7 +189,8 @@ NAV = {
     "employer": (("employers.postings", "我的岗位"), ("employers.applications", "投递管理"),
                  ("employers.profile", "单位信息")),
     "staff": (("staff.home", "工作台"), ("staff.workers", "求职者"), ("staff.jobs", "岗位"),
-              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("dashboard.dashboard", "统计")),
+              ("staff.imports", "台账导入"), ("duplicates.queue", "疑似重复"), ("followups.queue", "今日回访"),
+              ("dashboard.dashboard", "统计")),
 }
 NAV["admin"] = NAV["staff"]
 

@@ -24,6 +24,7 @@ from app.api import (  # noqa: F401
     applications,
     cli,
     comparisons,
+    duplicates,
     imports,
     jobs,
     matches,

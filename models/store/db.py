@@ -417,7 +417,8 @@ def _unique_identity_and_import_jobs(conn: sqlite3.Connection) -> None:
     - ``workers.id_hash`` becomes UNIQUE (workers without an ID number, NULL, are excepted: SQL's UNIQUE
       ignores NULLs). Rows that already share a hash (two imports that ran at once before this rule) keep
       the oldest worker's hash; the later ones move theirs to ``held_id_hash`` and wait in the 疑似重复
-      queue for staff to merge (``models.actions.duplicates``).
+      queue for staff to merge (``models.actions.duplicates``). ``workers.birth_date`` (from the ID number,
+      filled whenever a worker is written) lets the queue match name + birth date + county.
     - ``duplicate_dismissals``: pairs staff checked and found to be two people (never proposed again).
     - ``import_batches`` gains ``status`` (queued / running / done / failed / interrupted), ``done_rows``
       (rows handled so far, committed with the rows themselves), ``heartbeat_at`` (the runner's last sign of
@@ -427,6 +428,7 @@ def _unique_identity_and_import_jobs(conn: sqlite3.Connection) -> None:
     conn.executescript(
         """
         ALTER TABLE workers ADD COLUMN held_id_hash TEXT;
+        ALTER TABLE workers ADD COLUMN birth_date TEXT;
         UPDATE workers SET held_id_hash = id_hash, id_hash = NULL
             WHERE id_hash IS NOT NULL
               AND id > (SELECT MIN(w2.id) FROM workers w2 WHERE w2.id_hash = workers.id_hash);
@@ -434,6 +436,7 @@ def _unique_identity_and_import_jobs(conn: sqlite3.Connection) -> None:
         CREATE UNIQUE INDEX idx_workers_id_hash ON workers(id_hash);
         CREATE INDEX idx_workers_held_id_hash ON workers(held_id_hash);
         CREATE INDEX idx_workers_phone ON workers(phone);
+        CREATE INDEX idx_workers_name_county ON workers(name, hukou_county);
 
         CREATE TABLE duplicate_dismissals (
             id INTEGER PRIMARY KEY,
