@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from placement_factory import make_id, make_job, make_user, make_worker  # noqa: E402
+from placement_factory import make_id, make_job, make_user, make_worker
 
-from models.errors import ActionError  # noqa: E402
+from models.errors import ActionError
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_merge_keeps_every_application_placement_and_follow_up_and_is_audited(db
     assert db.execute("SELECT application_id FROM placements WHERE id = ?", (twin_placement,)).fetchone()[0] == a_keep
     assert db.execute("SELECT placement_id FROM follow_ups WHERE id = ?", (follow_up,)).fetchone()[0] == placement
     assert db.execute("SELECT worker_id FROM users WHERE id = ?", (account,)).fetchone()[0] == keep
-    action, entity_id, detail = db.execute("SELECT action, entity_id, detail FROM audit_log"
+    _action, entity_id, detail = db.execute("SELECT action, entity_id, detail FROM audit_log"
                                            " WHERE action = 'worker.merge'").fetchone()
     detail = json.loads(detail)
     assert (entity_id, detail["kept"], detail["merged"]) == (keep, "DX-2", "LX-2")
