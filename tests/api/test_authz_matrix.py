@@ -167,6 +167,14 @@ MATRIX = [
     ("imports.list", "GET", "/api/v1/imports", None, NOT_STAFF),
     ("imports.get staff's", "GET", lambda w: f"/api/v1/imports/{w.batch}", None,
      {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    ("comparisons.xlsx staff's", "GET", lambda w: f"/api/v1/comparisons/{w.comparison}.xlsx", None,
+     {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    ("imports.rerun staff's (finished: 409)", "POST", lambda w: f"/api/v1/imports/{w.batch}/rerun", None,
+     {**NOT_STAFF, "staff": 409, "staff_cq": 404, "staff_qd": 404, "admin": 409}),
+    ("duplicates.list", "GET", "/api/v1/duplicates", None, NOT_STAFF),
+    # workers 1 (A, 酉阳) and 2 (B, 东乡) have nothing in common: 409 for whoever covers both
+    *[(f"duplicates.{what} A+B", "POST", f"/api/v1/duplicates/{what}", lambda role: {"keep_id": 1, "merge_id": 2},
+       {**NOT_STAFF, "staff": 409, "staff_cq": 404, "staff_qd": 404, "admin": 409}) for what in ("merge", "dismiss")],
     ("tokens.revoke B's", "DELETE", lambda w: f"/api/v1/tokens/{w.token_ids['worker_b']}", None,
      {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404, "staff_cq": 404, "staff_qd": 404}),
 ]
