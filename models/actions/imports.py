@@ -9,6 +9,10 @@ The interface every door uses (the staff import page and the ``/api/v1/imports``
   a stored record, as stored (a worker's 户籍区县, a posting's 工作城市); a row outside it is rejected in the
   report with its row number, field and Chinese reason, never written and never skipped silently.
   ``SYSTEM`` (the server's own command line) and admins cover every row.
+- :func:`import_upload` ``(db, actor, kind, filename, data, *, background=None) -> batch id``: the upload
+  kept 0600 only while its import runs; with ``background`` (the staff page) the import runs there.
+- :func:`rerun` ``(db, actor, batch_id, *, background=None) -> batch id``: an interrupted (中断) batch's kept
+  upload imported again, as a new batch, by whoever may open the batch.
 - :func:`get_batch` ``(db, actor, batch_id) -> dict``: the report with its rejections, for the staff member
   who ran it and admins (``models.access.can_view_batch``); ``not_found`` for anyone else's.
 - :func:`list_batches` ``(db, actor, *, limit=50) -> list[dict]``: the reports the actor may open, filtered

@@ -6,15 +6,21 @@
 
 - Row numbers are what staff see: in CSV and Excel the header is row 1 and the first data row is row 2;
   in JSONL the line number.
-- CSV encoding: UTF-8 (with or without BOM), else GB18030 (a superset of GBK, what Chinese Excel
-  writes), else whatever ``charset_normalizer`` finds.
+- Files are read through ``models.intake.spreadsheets`` (size, rows, columns, cell length, an .xlsx's
+  decompressed size and declared dimension checked before any work; .xlsx streamed read-only). A file is
+  read twice: once whole to check it and count its rows (:func:`open_ledger`; nothing is written when it is
+  refused), then row by row for the import (never every row in memory at once).
+- CSV encoding: UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset of GBK, what
+  Chinese Excel writes), else whatever ``charset_normalizer`` finds; UTF-16 without a BOM is refused.
 - Headers: the English field names or the Chinese labels and aliases (``models.intake.records.header_map``).
   Unknown columns are ignored and reported once; a missing required column stops the import before
   anything is written (``LedgerError``).
 - A bad row never stops the import. Each problem is one rejection (row number, 编号, field, reason); a
   reason never carries a full ID or phone number (digit runs are masked before storing).
 - A 编号 that appears twice in one file: the later rows are rejected. A worker whose ID number is already
-  registered under another 编号 (in the store or earlier in the file) is rejected on ``id_number``.
+  registered under another 编号 (in the store or earlier in the file) is rejected on ``id_number``, naming
+  that 编号. The store is re-checked for each row inside the chunk's write transaction (``_recheck``), so
+  this holds whatever else imports at the same time; the ID hash is UNIQUE in the database besides.
 - Idempotent: the stored ``content_hash`` of each record is loaded up front, so an unchanged row costs
   no SELECT and no write, and re-importing the same file changes nothing (0 added, 0 updated).
 - Scope: every row is checked against the importer's ``models.access.Scope`` (a required argument). A
@@ -22,7 +28,12 @@
   job row's 工作城市 likewise, for new and existing postings. A row outside the scope is rejected with
   its reason like any other bad row: never written, never skipped silently. ``EVERYTHING`` (the server's
   own command line) covers every row. Who may import at all is ``models.actions.imports``.
-- Writes go in chunks, each in one transaction; a progress bar (tqdm, on stderr) shows for large files.
+- Writes go in chunks of ``CHUNK_ROWS``, each in one transaction together with its rejections and the
+  batch's counters (``added``, ``updated``, ``unchanged``, ``rejected``, ``done_rows``, ``heartbeat_at``):
+  a batch's counts are always those of the rows really written, even when the process is killed. A batch
+  is ``queued``/``running`` → ``done`` or ``failed``; a running one whose heartbeat is older than
+  ``STALE_AFTER`` is ``interrupted`` (中断) and can be imported again (idempotent). A progress bar (tqdm,
+  on stderr) shows for large files at the command line.
 """
 from __future__ import annotations
 

@@ -9,7 +9,10 @@ A cleaned record (``models.intake.records.clean_worker``) is stored with:
 
 De-duplication: one person, one record. A record whose ID number already belongs to a worker with a
 *different* ``external_id`` is refused (``DuplicateWorkerError``, naming the existing 编号); the ledger
-import reports such a row as rejected on ``id_number``. Staff merge by fixing the ledger.
+import reports such a row as rejected on ``id_number``. The database holds the rule too: ``id_hash`` is
+UNIQUE (NULLs, workers without an ID number, excepted). Records that are one person under two 编号 (same
+name + birth + county, same phone, or an ID held since the upgrade) reach the 疑似重复 queue, where staff
+merge them (``models.people.duplicates``).
 """
 from __future__ import annotations
 
