@@ -569,10 +569,12 @@ def mark_interrupted(db: sqlite_utils.Database, *, now: datetime | None = None) 
     """Mark every queued or running batch whose runner fell silent (``STALE_AFTER``) as interrupted; returns
     how many. Their counts stay what their committed chunks wrote."""
     cutoff = ((now or datetime.now(UTC)) - STALE_AFTER).replace(microsecond=0).isoformat()
+    stale = "status IN ('queued', 'running') AND COALESCE(heartbeat_at, created_at) < ?"
+    if db.execute(f"SELECT 1 FROM import_batches WHERE {stale} LIMIT 1", (cutoff,)).fetchone() is None:
+        return 0  # the usual case: a read, no write lock taken
     with transaction(db) as conn:
-        return conn.execute(
-            "UPDATE import_batches SET status = 'interrupted', updated_at = ? WHERE status IN ('queued', 'running')"
-            " AND COALESCE(heartbeat_at, created_at) < ?", (utcnow(), cutoff)).rowcount
+        return conn.execute(f"UPDATE import_batches SET status = 'interrupted', updated_at = ? WHERE {stale}",
+                            (utcnow(), cutoff)).rowcount
 
 
 def import_file(db: sqlite_utils.Database, kind: str, path: str | Path, *, scope: Scope,
