@@ -134,3 +134,19 @@ def test_cli_import_killed_part_way_keeps_true_counts_and_a_rerun_completes_it(d
         if proc.poll() is None:
             proc.kill()
         db.conn.close()
+
+
+def test_api_upload_in_the_background_answers_202_and_the_batch_tells_progress(app, db, data_dir):
+    from models.people.api_tokens import create_token
+
+    _client, staff = _staff_client(app, db)
+    headers = {"Authorization": f"Bearer {create_token(db, staff)[1]}"}
+    client = app.test_client()
+    content = write_ledger(data_dir.parent / "api.csv", "workers", [worker_row(n) for n in range(1, 2501)]).read_bytes()
+    response = client.post("/api/v1/imports?background=1", headers=headers, content_type="multipart/form-data",
+                           data={"kind": "workers", "file": (io.BytesIO(content), "台账.csv")})
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["data"]["status"] in ("queued", "running", "done")
+    app.extensions["import_jobs"].wait(120)
+    batch = client.get(response.headers["Location"], headers=headers).get_json()["data"]
+    assert (batch["status"], batch["done_rows"], batch["total_rows"], batch["added"]) == ("done", 2500, 2500, 2500)
