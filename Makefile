@@ -25,12 +25,11 @@ venv: $(VENV)/.installed
 demo: venv
 	$(BIN)/flask --app app demo load
 
-# gunicorn: four single-threaded worker processes (measured best on 2 cores: threads in one process fight
-# over the GIL and stretch the p99; each process holds its own model and index, ~0.5 GB at demo size). The access log leaves out query strings (a staff search may hold an ID number). The scheduler starts in both; its jobs take a lock in the database so each runs once.
+# gunicorn: settings and the reasons for them in gunicorn.conf.py (four single-threaded workers; each loads the
+# model and the indexes when it starts, before serving its first request).
 run: demo
 	@echo "同帮已启动：http://127.0.0.1:5000  （演示账号见 README；Ctrl+C 停止）"
-	$(BIN)/gunicorn --workers 4 --threads 1 --bind 127.0.0.1:5000 \
-	  --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 'app:create_app()'
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 browser:
 	bash scripts/install_browser.sh

@@ -4,10 +4,15 @@
   attributes are what ``models.access`` reads: role, worker_id, employer_id, scope_*).
 - CSRF: Flask-WTF's ``CSRFProtect`` on every form POST; the token-authenticated JSON API is exempt
   (no cookies there, so no CSRF).
-- Rate limits: Flask-Limiter (memory storage: one process, as the README serves it); the login form
-  allows 10 attempts a minute per address.
+- Sessions end: the session cookie names the account *and* its ``session_version``
+  (:meth:`SessionUser.get_id`); signing out or changing the password raises the version, so every other
+  session of the account (other browsers, a copied cookie) is refused on its next request.
+- Rate limits: failed sign-ins per account and per address, shared by every process
+  (``app.login_limits``: the store, or Redis), and registrations per address the same way.
 - Security headers on every response: a strict CSP (scripts and styles from this site only), no
-  framing, no sniffing, no referrer leaks.
+  framing, no sniffing, no referrer leaks; ``Cache-Control: no-store`` on every signed-in response, every
+  API response and every download (they carry personal data; no browser or proxy may keep them).
+- Integers in paths are bounded (:class:`BoundedIntConverter`): a 5,000-digit id is a 404, not a 500.
 - Roles: :func:`role_required` for pages; the rules themselves are ``models.access``.
 """
 from __future__ import annotations
@@ -17,12 +22,13 @@ import logging
 import os
 from functools import wraps
 
-from flask import Flask, abort, redirect, render_template, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Flask, abort, g, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
+from app import login_limits
+from app.api.errors import TOO_LARGE
 from app.database import get_db
 from models.errors import ActionError
 from models.people import users as users_model
@@ -31,7 +37,6 @@ from models.people.users import ROLE_LABELS
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
@@ -40,7 +45,7 @@ login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
-              "app.duplicates", "app.api")
+              "app.programme", "app.duplicates", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -59,6 +64,11 @@ class SessionUser(UserMixin):
         self.employer_id = row.get("employer_id")
         self.scope_counties = row.get("scope_counties") or []
         self.scope_cities = row.get("scope_cities") or []
+        self.session_version = int(row.get("session_version") or 0)
+
+    def get_id(self) -> str:
+        """What the session cookie stores: ``"<id>:<session_version>"``."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:
@@ -74,12 +84,17 @@ class SessionUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> SessionUser | None:
-    try:
-        row = users_model.get_user(get_db(), int(user_id))
-    except (TypeError, ValueError):
+def _load_user(session_id: str) -> SessionUser | None:
+    """The account of a session, on every request: only while it is active and the session's version is the
+    account's current one (a cookie from before a sign-out or a password change is refused). A cookie written
+    before session versions existed (``"<id>"``) counts as version 0, so it too ends at the first sign-out."""
+    user_id, _, version = str(session_id or "").partition(":")
+    if not (user_id.isdigit() and len(user_id) < 19 and (version.isdigit() or version == "") and len(version) < 19):
         return None
-    return SessionUser(row) if row and row["active"] else None
+    row = users_model.get_user(get_db(), int(user_id))
+    if row is None or not row["active"] or int(row.get("session_version") or 0) != int(version or 0):
+        return None
+    return SessionUser(row)
 
 
 def role_required(*roles: str):
@@ -112,12 +127,32 @@ def _security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.path.startswith(("/staff", "/employer", "/me", "/api")):
-        headers.setdefault("Cache-Control", "no-store")
+    if (request.path.startswith(("/staff", "/employer", "/me", "/api")) or g.get("api_user") is not None
+            or _signed_in() or "attachment" in headers.get("Content-Disposition", "")):
+        # Personal data: neither the browser nor any proxy may keep a copy (send_file's "no-cache" only
+        # asks them to revalidate, so it is replaced, not kept).
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
     return response
 
 
-def _error_page(status: int, title: str, message: str):
+def _signed_in() -> bool:
+    """Whether this request was made in a signed-in session (without loading the account a second time)."""
+    user = g.get("_login_user")
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in every route, limited to what the store can hold (SQLite's 64-bit integers): a longer
+    number does not match the route, so it is a 404 page instead of an OverflowError (a 500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def error_page(status: int, title: str, message: str):
+    """The error page (or the API's error body) with this status, title and Chinese message."""
     if request.path.startswith("/api/"):
         return {"error": {"code": title, "message": message, "field": None}}, status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -143,23 +178,54 @@ def _action_error_page(exc: ActionError):
     """A refused action the view did not handle: its Chinese message on the error page (or the API's
     error format), with the status of its kind. Out-of-scope records are 404 like records that do not exist."""
     if exc.kind == "not_found":
-        return _error_page(*ERROR_PAGES[404])
-    return _error_page(exc.status, ACTION_TITLES[exc.kind], exc.message)
+        return error_page(*ERROR_PAGES[404])
+    return error_page(exc.status, ACTION_TITLES[exc.kind], exc.message)
+
+
+def show_error(form, exc: ActionError, *, fallback: str | None = None,
+               aliases: dict[str, str | None] | None = None) -> list[str]:
+    """Put each (field, message) of a refused action next to its form field (``aliases`` maps an action's
+    field name to the form's; ``fallback`` takes those of no field of the form); returns the messages left
+    over (also in ``form.form_errors``), which the page shows on top. A refusal the form cannot explain —
+    ``not_found``, or ``forbidden`` on no field of the form — is re-raised, so the page becomes the error
+    page of its kind (404, 403), as the API answers it."""
+    if exc.kind == "not_found":
+        raise exc
+    aliases = aliases or {}
+    general: list[str] = []
+    for name, message in exc.errors:
+        key = aliases.get(name or "", name or "")
+        target = (form._fields.get(key) if key else None) or form._fields.get(fallback or "")
+        if target is None:
+            general.append(message)
+        else:
+            target.errors = [*target.errors, message]
+    if general and exc.kind == "forbidden":
+        raise exc
+    form.form_errors.extend(general)
+    return general
 
 
 def _register_error_handlers(app: Flask) -> None:
     for key, page in ERROR_PAGES.items():
-        app.register_error_handler(key, lambda _e, page=page: _error_page(*page))
+        app.register_error_handler(key, lambda _e, page=page: error_page(*page))
     app.register_error_handler(ActionError, _action_error_page)
+    # A number too large for the store (a 30-digit ?page= or id in a form) is the visitor's mistake: a 400.
+    app.register_error_handler(OverflowError, lambda _e: error_page(400, "请求有误", TOO_LARGE))
+
+
+#: The largest id a path may name (SQLite's INTEGER is 64-bit signed).
+MAX_ID = 2**63 - 1
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # forms stay valid as long as the session
+    login_limits.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     # TONGBANG_RATELIMIT=0 turns the login limit off (the web benchmark signs in 40 accounts at once).
     app.config.setdefault("RATELIMIT_ENABLED", os.environ.get("TONGBANG_RATELIMIT", "1") != "0")
-    limiter.init_app(app)
     app.after_request(_security_headers)
     _register_error_handlers(app)
 

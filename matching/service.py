@@ -65,6 +65,7 @@ class Match:
     salary_min: int | None = None
     salary_max: int | None = None
     signals: dict = field(default_factory=dict)
+    other: bool = False        # below the relevance floor: listed apart as 其他在招岗位 (jobs only)
 
 
 @dataclass
@@ -254,6 +255,32 @@ def _lexical_hits(db, text: str, n: int) -> list[tuple[int, float]]:
     return job_bm25(db, corpus).search(text, n)
 
 
+def warm_up(db, notify=None) -> dict[str, float]:
+    """Load, in this process, everything the first search would otherwise load inside a request: the encoder
+    (the model: about 9 s for m3e-small on an idle machine), jieba's dictionary and the lexical index of open
+    postings, and both vector indexes (loaded from disk or synced). A server calls it when a worker process
+    starts (``gunicorn.conf.py``), before the process accepts a request. ``notify()`` is called between the
+    steps (gunicorn's heartbeat, so a slow load is not taken for a hung worker). Returns seconds per step."""
+    import time
+
+    from matching.index import KINDS, get_index
+
+    steps: dict[str, float] = {}
+
+    def step(name: str, work) -> None:
+        started = time.perf_counter()
+        work()
+        steps[name] = round(time.perf_counter() - started, 3)
+        if notify is not None:
+            notify()
+
+    step("encoder", lambda: encode("电焊工 青岛 包吃住"))
+    step("lexical", lambda: _lexical_hits(db, "电焊工", 1))
+    for kind in KINDS:
+        step(f"index:{kind}", lambda kind=kind: get_index(db, kind).sync(progress=False))
+    return steps
+
+
 def _occupation_hits(db, worker: dict, n: int) -> list[int]:
     """Open postings in the worker's desired occupations, those in a desired city first, newest first.
 
@@ -330,12 +357,15 @@ def _job_match(scored: Scored, worker_id: int) -> Match:
                  warnings=scored.warnings, job_id=job["id"], worker_id=worker_id, title=job.get("title") or "",
                  employer_name=job.get("employer_name") or "", city=job.get("city") or "",
                  salary_min=job.get("salary_min"), salary_max=job.get("salary_max"),
-                 signals=scored.signals.as_dict())
+                 signals=scored.signals.as_dict(), other=scored.other)
 
 
 def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_job_ids=(),
                     stability: dict | None = None, today: date | None = None) -> list[Match]:
     """The ``k`` best open jobs the worker can take, best first, each with reasons.
+
+    The main list comes first; jobs below the relevance floor follow it with ``other`` set (shown apart, as
+    其他在招岗位), so a worker with few jobs of their kind sees those few, then the rest labelled as such.
 
     ``filters`` (seeker search: city, salary_floor, benefits, keywords) constrain the list without
     changing its order; ``exclude_job_ids`` are never returned (jobs the worker left);

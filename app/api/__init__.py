@@ -2,7 +2,7 @@
 
 Resources: ``workers``, ``jobs``, ``matches`` (both directions), ``applications``, ``placements``,
 ``reports`` (workbooks), ``imports`` (ledgers), ``comparisons`` (数据比对), ``tokens`` (the caller and their
-tokens), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
+tokens), ``account`` (the caller's password and browser sessions), ``openapi`` (the generated document). ``errors`` gives every failure one JSON shape; ``auth`` resolves ``Authorization: Bearer <token>``; ``cli`` adds
 ``flask --app app api token create|revoke|list``.
 
 The web platform registers :data:`bp` (and exempts it from the CSRF check: it takes no cookies).
@@ -21,16 +21,21 @@ _errors.register(bp)
 _auth.register(bp)
 
 from app.api import (  # noqa: F401
+    account,
     applications,
+    batches,
+    certificates,
     cli,
     comparisons,
     duplicates,
+    exchange,
     imports,
     jobs,
     matches,
     openapi,
     placements,
     reports,
+    subsidies,
     tokens,
     workers,
 )

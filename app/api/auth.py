@@ -4,9 +4,10 @@ The API never uses the browser session, so it needs no CSRF token and a page can
 calling it. ``g.api_user`` holds the authenticated user (a dict of the ``users`` row). Views state who
 may call them with :func:`roles_required`; finer, per-record rules live in ``models.access``.
 
-Rate limits (in memory, per process): failed authentications per client address
-(``API_AUTH_FAILURES_PER_MINUTE``, default 30) and, when ``API_RATE_LIMIT_PER_MINUTE`` is set
-(default 0 = off), requests per token. Both answer 429 with ``Retry-After``.
+Rate limits: failed authentications per client address (``API_AUTH_FAILURES_PER_MINUTE``, default 30),
+counted where every process sees them (``app.login_limits``: the store, or Redis when configured); and, when
+``API_RATE_LIMIT_PER_MINUTE`` is set (default 0 = off), requests per token, in memory per process. Both
+answer 429 with ``Retry-After``.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, request
 
+from app import login_limits
 from app.api.errors import ApiError
 from app.database import get_db
 from models.people.api_tokens import authenticate_token
@@ -57,9 +59,8 @@ class SlidingWindow:
             self._events.clear()
 
 
-def _limiters() -> tuple[SlidingWindow, SlidingWindow]:
-    ext = current_app.extensions.setdefault("tongbang_api_limits", (SlidingWindow(), SlidingWindow()))
-    return ext
+def _per_token() -> SlidingWindow:
+    return current_app.extensions.setdefault("tongbang_api_limits", SlidingWindow())
 
 
 def _too_many() -> ApiError:
@@ -80,17 +81,15 @@ def authenticate() -> None:
     g.api_user = None
     if request.endpoint in PUBLIC_ENDPOINTS or request.routing_exception is not None:
         return
-    failures, per_token = _limiters()
-    address = request.remote_addr or "?"
-    max_failures = int(current_app.config.get("API_AUTH_FAILURES_PER_MINUTE", 30))
-    if max_failures and failures.count(address) >= max_failures:
+    per_token = _per_token()
+    if login_limits.api_auth_blocked():
         raise _too_many()
     header_present = "Authorization" in request.headers
     token = bearer_token()
     user = authenticate_token(get_db(), token) if token else None
     if user is None:
         if header_present:
-            failures.hit(address)
+            login_limits.api_auth_failed()
             raise ApiError(401, "API 令牌无效或已被撤销。", code="invalid_token",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})

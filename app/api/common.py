@@ -6,14 +6,87 @@ is a 400, a well-formed body that breaks a rule is a 422, both naming the offend
 """
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from app.api.errors import ApiError
 
 MAX_PER_PAGE = 100
+#: How deep a request body may nest objects and lists (the API's records are two levels deep).
+MAX_JSON_DEPTH = 32
+#: The most digits an integer in a request body may have (SQLite's INTEGER is 64-bit: 19 digits).
+MAX_INT_DIGITS = 18
+
+
+class BodyError(ValueError):
+    """A request body the API will not read; ``args[0]`` says why, in Chinese."""
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise BodyError(f"数字 {text[:12]}… 太大（整数最多 {MAX_INT_DIGITS} 位）")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or len(text) > 40:
+        raise BodyError(f"数字 {text[:12]} 超出范围")
+    return value
+
+
+def _no_constant(text: str) -> None:
+    raise BodyError(f"不支持 {text}")
+
+
+def _depth_ok(text: str) -> bool:
+    """Whether no object or list in ``text`` nests deeper than :data:`MAX_JSON_DEPTH` (brackets inside strings
+    are skipped), checked before parsing so a deep body never reaches the recursive parser."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif char in "]}":
+            depth -= 1
+    return True
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading bodies defensively: at most :data:`MAX_JSON_DEPTH` levels of nesting, integers of at
+    most :data:`MAX_INT_DIGITS` digits, finite floats, no NaN/Infinity. Anything else raises
+    :class:`BodyError` (a ``ValueError``) with a Chinese reason, which the API answers as a 400."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        if isinstance(s, bytes):
+            try:
+                s = s.decode("utf-8")
+            except UnicodeDecodeError:
+                raise BodyError("不是 UTF-8 编码") from None
+        if not _depth_ok(s):
+            raise BodyError(f"嵌套超过 {MAX_JSON_DEPTH} 层")
+        try:
+            return json.loads(s, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant,
+                              **kwargs)
+        except BodyError:
+            raise
+        except (ValueError, RecursionError):
+            raise BodyError("格式有误") from None
 
 
 def _first_error(messages: Any, prefix: str = "") -> tuple[str | None, str]:
@@ -60,7 +133,11 @@ def load_body(schema: Schema) -> dict:
     415/400 when it is not a JSON object, 422 naming the field on a broken rule."""
     if not request.is_json:
         raise ApiError(415)
-    payload = request.get_json(silent=True)
+    try:
+        payload = current_app.json.loads(request.get_data(cache=True))
+    except ValueError as exc:
+        raise ApiError(400, f"请求体不是有效的 JSON：{exc.args[0] if isinstance(exc, BodyError) else '格式有误'}。",
+                       code="invalid_json") from None
     if not isinstance(payload, dict):
         raise ApiError(400, "请求体必须是 JSON 对象。")
     try:

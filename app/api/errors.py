@@ -38,6 +38,10 @@ STATUS_TEXT: dict[int, tuple[str, str]] = {
 }
 
 
+#: The message for a number the store cannot hold (pages say the same).
+TOO_LARGE = "请求中的数字太大（整数最多 18 位）。"
+
+
 class ApiError(Exception):
     """An error response: ``status`` (HTTP), ``code`` (token), Chinese ``message``, optional ``field``."""
 
@@ -105,6 +109,11 @@ def register(bp: Blueprint) -> None:
     def _action_error(err: ActionError) -> Response:
         """A refused domain action: its kind's status, its Chinese message, the field it is about."""
         return error_response(err.status, err.message, field=err.field)
+
+    @bp.errorhandler(OverflowError)
+    def _overflow(_exc: OverflowError) -> Response:
+        """A number too large for the store (an id, a page, a salary) is the caller's mistake, not a 500."""
+        return error_response(400, TOO_LARGE, code="number_too_large")
 
     @bp.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

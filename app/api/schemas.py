@@ -51,7 +51,8 @@ class MetaSchema(Schema):
 
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "页码，从 1 开始"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000),
+                          metadata={"description": "页码，从 1 开始，最多 100000"})
     per_page = fields.Integer(load_default=20, metadata={"description": "每页条数，最多 100"})
 
 

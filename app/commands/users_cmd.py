@@ -30,7 +30,7 @@ def _fail(exc: users.UserError) -> click.ClickException:
 @cli.command("create")
 @click.option("--role", type=click.Choice(users.ROLES), required=True, help="worker/employer/staff/admin")
 @click.option("--username", required=True, help="登录名（可以用手机号）")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="至少8位")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="至少8位（工作人员和管理员至少12位），不能是常见密码")
 @click.option("--name", "display_name", help="显示名称")
 @click.option("--worker", "worker_external_id", help="求职者编号（role=worker 时必填）")
 @click.option("--employer", "employer_name", help="单位名称（role=employer 时必填）")
@@ -108,7 +108,7 @@ def password_(username, password):
         users.set_password(db, user["id"], password)
     except users.UserError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("密码已更新")
+    click.echo("密码已更新；该账号在所有浏览器上的登录都已失效。")
 
 
 @cli.command("disable")

@@ -35,7 +35,8 @@ REASONS = {"id": "身份证号相同", "name_birth_county": "姓名、出生日�
 #: Every column that points at a worker, so a merge moves them all (tests compare it with the schema's
 #: foreign keys: a new table that references workers must be added here).
 WORKER_REFERENCES = (("applications", "worker_id"), ("placements", "worker_id"), ("users", "worker_id"),
-                     ("comparison_rows", "worker_id"), ("duplicate_dismissals", "worker_a"),
+                     ("comparison_rows", "worker_id"), ("subsidy_claims", "worker_id"),
+                     ("batch_passengers", "worker_id"), ("duplicate_dismissals", "worker_a"),
                      ("duplicate_dismissals", "worker_b"))
 
 #: Each reason as a query of (lo, hi) id pairs, lo < hi.
@@ -137,6 +138,9 @@ def merge(db: sqlite_utils.Database, keep_id: int, merge_id: int, *, user_id: in
                 conn.execute("DELETE FROM applications WHERE id = ?", (app_id,))
                 dropped.append({"application": app_id, "job_id": job_id, "status": status, "created_at": created,
                                 "kept_application": twin[0]})
+        # Both on one 点对点 batch: the kept record's seat stays (UNIQUE (batch_id, worker_id)).
+        conn.execute("DELETE FROM batch_passengers WHERE worker_id = ? AND batch_id IN"
+                     " (SELECT batch_id FROM batch_passengers WHERE worker_id = ?)", (merge_id, keep_id))
         for table, column in WORKER_REFERENCES:
             if table == "applications" or table == "duplicate_dismissals":
                 continue

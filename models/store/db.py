@@ -411,6 +411,113 @@ def _v3_consent_and_scope(conn: sqlite3.Connection) -> None:
 _v3_consent_and_scope.rebuilds_tables = True  # type: ignore[attr-defined]
 
 
+def _programme_transport_subsidies(conn: sqlite3.Connection) -> None:
+    """The programme around the match (issue 13, first half): subsidy claims per placement (due is computed from
+    ``data/subsidies.toml``; a row here means claimed, then paid), 务工证明 sign-offs, and 点对点 transport
+    batches with their passengers and arrivals."""
+    conn.executescript(
+        """
+        CREATE TABLE subsidy_claims (
+            id INTEGER PRIMARY KEY,
+            subsidy_key TEXT NOT NULL,
+            placement_id INTEGER NOT NULL REFERENCES placements(id),
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'paid')),
+            amount_yuan INTEGER,
+            claimed_on TEXT NOT NULL,
+            claimed_by INTEGER REFERENCES users(id),
+            paid_on TEXT,
+            paid_by INTEGER REFERENCES users(id),
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (subsidy_key, placement_id)
+        );
+        CREATE INDEX idx_subsidy_claims_worker ON subsidy_claims(worker_id);
+
+        CREATE TABLE certificate_signoffs (
+            id INTEGER PRIMARY KEY,
+            placement_id INTEGER NOT NULL REFERENCES placements(id),
+            signed_by INTEGER REFERENCES users(id),
+            signer_name TEXT NOT NULL,
+            signed_on TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_certificate_signoffs_placement ON certificate_signoffs(placement_id);
+
+        CREATE TABLE transport_batches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            departure_province TEXT,
+            departure_county TEXT NOT NULL,
+            departure_county_code TEXT,
+            city TEXT NOT NULL,
+            depart_date TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('bus', 'train', 'flight')),
+            carrier TEXT,
+            escorts TEXT NOT NULL DEFAULT '[]',
+            pickup_note TEXT,
+            housing_note TEXT,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_transport_batches_city_date ON transport_batches(city, depart_date);
+
+        CREATE TABLE batch_passengers (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES transport_batches(id),
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            placement_id INTEGER REFERENCES placements(id),
+            arrived_on TEXT,
+            arrival_confirmed_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (batch_id, worker_id)
+        );
+        CREATE INDEX idx_batch_passengers_worker ON batch_passengers(worker_id);
+        """
+    )
+
+
+def _account_sessions_and_limits(conn: sqlite3.Connection) -> None:
+    """Sessions that end, login limits every process shares, and internal numbers without personal data.
+
+    - ``users.session_version``: a signed-in browser session carries the version it was made under; signing
+      out or changing the password raises it, so every other session of that account ends on its next request.
+    - ``rate_limits``: one row per counted attempt (``key`` like ``login-addr:1.2.3.4``, ``at`` in epoch
+      seconds), read by every process on this machine (Redis replaces it when ``TONGBANG_REDIS_URL`` is set).
+    - Self-registered workers were numbered ``SELF-<full phone>``; they become ``SELF-YYYYMMDD-NNNN`` (the
+      registration date and a running number within that day), as new registrations are numbered.
+    """
+    conn.executescript(
+        """
+        ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE rate_limits (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX idx_rate_limits_key_at ON rate_limits(key, at);
+        """
+    )
+    rows = conn.execute(
+        "SELECT id, created_at FROM workers WHERE external_id LIKE 'SELF-1__________' ORDER BY created_at, id").fetchall()
+    taken = {r[0] for r in conn.execute("SELECT external_id FROM workers WHERE external_id LIKE 'SELF-%'")}
+    counters: dict[str, int] = {}
+    for worker_id, created_at in rows:
+        day = (created_at or "")[:10].replace("-", "") or "00000000"
+        while True:
+            counters[day] = counters.get(day, 0) + 1
+            number = f"SELF-{day}-{counters[day]:04d}"
+            if number not in taken:
+                break
+        taken.add(number)
+        conn.execute("UPDATE workers SET external_id = ? WHERE id = ?", (number, worker_id))
+
+
 def _unique_identity_and_import_jobs(conn: sqlite3.Connection) -> None:
     """One person, one record; imports as jobs with true progress (issue 9).
 
@@ -464,6 +571,8 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
     _v2_placements,
     _v3_consent_and_scope,
+    _programme_transport_subsidies,
+    _account_sessions_and_limits,
     _unique_identity_and_import_jobs,
 ]
 

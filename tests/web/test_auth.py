@@ -1,6 +1,8 @@
 """Signing in and out, registration, CSRF, the login rate limit, safe redirects and security headers."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.database import get_db
@@ -75,22 +77,25 @@ def test_login_is_rate_limited(data_dir, world):
 def test_worker_registers_with_phone_and_password(site, web_app):
     page = site.anonymous()
     page.get("/register")
-    response = page.post("/register", {"name": "杨小军", "phone": "13700001111", "password": "abc12345",
+    response = page.post("/register", {"name": "杨小军", "phone": "13700001111", "password": "dongxiang-hanjie-26",
                                        "hukou_province": "甘肃省", "hukou_county": "东乡县",
                                        "assistance_status": "脱贫享受政策人口", "desired_jobs": "电焊工"})
     assert response.status_code == 302
     with web_app.app_context():
         db = get_db()
         user = db.execute("SELECT role, worker_id, password_hash FROM users WHERE username = '13700001111'").fetchone()
-        worker = db.execute("SELECT name, hukou_county FROM workers WHERE id = ?", (user[1],)).fetchone()
-    assert user[0] == "worker" and "abc12345" not in user[2]
-    assert worker == ("杨小军", "东乡族自治县")
+        worker = db.execute("SELECT name, hukou_county, external_id FROM workers WHERE id = ?", (user[1],)).fetchone()
+    assert user[0] == "worker" and "dongxiang-hanjie-26" not in user[2]
+    assert worker[:2] == ("杨小军", "东乡族自治县")
+    assert re.fullmatch(r"SELF-\d{8}-0001", worker[2]) and "13700001111" not in worker[2]
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("phone", "12345", "手机号"), ("hukou_county", "不存在县", "区县"), ("password", "short", "至少8位")])
+    ("phone", "12345", "手机号"), ("hukou_county", "不存在县", "区县"), ("password", "short", "至少8位"),
+    ("password", "12345678", "太简单或太常见"), ("password", "woaini1314", "太常见"),
+    ("password", "yang13700001111", "不能包含用户名或手机号")])
 def test_registration_errors_name_the_field_and_keep_the_input(site, web_app, field, value, message):
-    data = {"name": "杨小军", "phone": "13700001111", "password": "abc12345", "hukou_province": "甘肃省",
+    data = {"name": "杨小军", "phone": "13700001111", "password": "dongxiang-hanjie-26", "hukou_province": "甘肃省",
             "hukou_county": "东乡县", "assistance_status": "脱贫享受政策人口", "desired_jobs": "电焊工"}
     data[field] = value
     page = site.anonymous()
