@@ -164,7 +164,7 @@ def build(db) -> World:
     county_staff = w.user(db, "county_staff")
     w.batch = imports.import_upload(db, county_staff, "workers", "酉阳台账.csv",
                                     "编号,姓名,户籍省份,户籍区县,手机号\nW-C,白云秀,重庆市,酉阳县,13700001111\n"
-                                    .encode()).batch_id
+                                    .encode())
     w.comparison = comparisons.run(db, county_staff, "酉阳监测名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
                                    "防止返贫监测对象").batch_id
     return w
