@@ -14,8 +14,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database
+from app import database, import_jobs
 from app.commands import register_commands
+from models.intake.spreadsheets import LIMITS
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("TONGBANG_SECURE_COOKIES", "0") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
-        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=LIMITS.max_file_bytes + 1024 * 1024,  # the largest upload, plus its form
         JSON_AS_ASCII=False,
         START_SCHEDULER=os.environ.get("TONGBANG_SCHEDULER", "1") == "1",
         REDIS_URL=os.environ.get("TONGBANG_REDIS_URL") or None,
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     database.init_app(app)
+    import_jobs.init_app(app)
     register_commands(app)
     _register_blueprints(app)
     from app import scheduler  # scheduled jobs; not started when START_SCHEDULER is False (tests)

@@ -25,7 +25,7 @@ from models.actions import cases as case_actions
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
-from models.placement.comparison import KINDS
+from models.placement.comparison import KINDS, results_workbook
 from models.programme.subsidies import transport
 from models.store import clock
 from models.vocabulary import LIST_STATUSES
@@ -122,6 +122,15 @@ def comparison_result(batch_id: int):
     batch, rows = comparisons.get(get_db(), current_user, batch_id)
     return render_template("placements/comparison_result.html", batch=batch, rows=rows, kinds=KINDS,
                            kind=request.args.get("kind"), apply_form=ApplyForm())
+
+
+@bp.get("/comparison/<int:batch_id>.xlsx")
+@role_required(*STAFF)
+def comparison_xlsx(batch_id: int):
+    """A comparison's findings as a workbook (masked ID numbers; text cells neutralised)."""
+    batch, rows = comparisons.get(get_db(), current_user, batch_id)
+    return send_file(results_workbook(batch, rows), mimetype=XLSX, as_attachment=True,
+                     download_name=f"数据比对_{batch_id}.xlsx")
 
 
 @bp.post("/comparison/<int:batch_id>/apply")

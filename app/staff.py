@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -32,6 +32,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app import import_jobs
 from app.database import get_db
 from app.web import role_required
 from app.web import show_error as web_show_error
@@ -47,6 +48,7 @@ from models.actions import workers as worker_actions
 from models.errors import ActionError
 from models.hiring.applications import applied_job_ids
 from models.intake.records import WORKER_FIELDS
+from models.intake.spreadsheets import append_row
 from models.placement.placements import left_job_ids
 from models.vocabulary import (
     ASSISTANCE_STATUSES,
@@ -422,27 +424,49 @@ def job_candidates(job_id: int):
 @bp.route("/imports", methods=["GET", "POST"])
 @staff_only
 def imports():
+    """Upload a ledger: its import runs in the background (``app.import_jobs``); the report page follows it."""
     db = get_db()
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = import_actions.import_upload(db, current_user, form.kind.data, upload.filename, upload.read())
+            batch_id = import_actions.import_upload(db, current_user, form.kind.data, upload.filename, upload.read(),
+                                                    background=import_jobs.submit)
         except ActionError as exc:
             show_error(form, exc, fallback="file")
         else:
-            flash(f"导入完成：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
-                  f"有问题 {result.rejected} 行。", "success" if not result.rejected else "info")
-            return redirect(url_for("staff.import_report", batch_id=result.batch_id))
+            flash("文件已上传，正在后台导入：可以离开本页，导入不会中断。", "info")
+            return redirect(url_for("staff.import_report", batch_id=batch_id))
     return render_template("staff/imports.html", form=form,
                            batches=import_actions.list_batches(db, current_user, limit=50))
+
+
+class RerunForm(FlaskForm):
+    """重新导入 on an interrupted batch (the CSRF token only)."""
 
 
 @bp.get("/imports/<int:batch_id>")
 @staff_only
 def import_report(batch_id: int):
-    return render_template("staff/import_report.html",
+    """The batch's report; while it runs, its progress (the page refreshes itself every 2 seconds)."""
+    return render_template("staff/import_report.html", rerun_form=RerunForm(),
                            batch=import_actions.get_batch(get_db(), current_user, batch_id))
+
+
+@bp.post("/imports/<int:batch_id>/rerun")
+@staff_only
+def import_rerun(batch_id: int):
+    if not RerunForm().validate_on_submit():
+        abort(400)
+    try:
+        new_id = import_actions.rerun(get_db(), current_user, batch_id, background=import_jobs.submit)
+    except ActionError as exc:
+        if exc.kind in ("not_found", "forbidden"):
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("staff.import_report", batch_id=batch_id))
+    flash("已重新开始导入：已导入的行不会重复。", "info")
+    return redirect(url_for("staff.import_report", batch_id=new_id))
 
 
 @bp.get("/imports/<int:batch_id>/rejections.xlsx")
@@ -452,9 +476,9 @@ def import_rejections_xlsx(batch_id: int):
     book = Workbook()
     sheet = book.active
     sheet.title = "有问题的行"
-    sheet.append(["行号", "编号", "字段", "原因"])
+    append_row(sheet, ["行号", "编号", "字段", "原因"])
     for r in batch["rejections"]:
-        sheet.append([r["row_number"], r["external_id"] or "", r["label"], r["reason"]])
+        append_row(sheet, [r["row_number"], r["external_id"] or "", r["label"], r["reason"]])
     for column, width in zip("ABCD", (8, 16, 14, 80)):
         sheet.column_dimensions[column].width = width
     out = BytesIO()

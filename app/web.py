@@ -46,7 +46,7 @@ login_manager.session_protection = "basic"
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.me", "app.employers", "app.staff", "app.followups",
               "app.care", "app.hires", "app.dashboard", "app.programme", "app.training", "app.brands",
-              "app.cases", "app.admin", "app.api")
+              "app.cases", "app.admin", "app.duplicates", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -259,8 +259,9 @@ NAV = {
     "employer": (("employers.postings", "我的岗位"), ("employers.applications", "投递管理"),
                  ("employers.profile", "单位信息")),
     "staff": (("staff.home", "工作台"), ("staff.workers", "求职者"), ("staff.jobs", "岗位"),
-              ("staff.imports", "台账导入"), ("followups.queue", "今日回访"), ("care.home", "求助"),
-              ("training.courses", "培训"), ("cases.cases", "维权"), ("dashboard.dashboard", "统计")),
+              ("staff.imports", "台账导入"), ("duplicates.queue", "疑似重复"), ("followups.queue", "今日回访"),
+              ("care.home", "求助"), ("training.courses", "培训"), ("cases.cases", "维权"),
+              ("dashboard.dashboard", "统计")),
 }
 NAV["admin"] = (*NAV["staff"], ("admin.users", "系统管理"))
 

@@ -304,6 +304,11 @@ def can_edit_worker(user: Any, worker: dict, new_record: dict | None = None) -> 
     return staff_covers_worker(user, worker) and (new_record is None or staff_covers_worker(user, new_record))
 
 
+def can_merge_workers(user: Any, keep: dict, other: dict) -> bool:
+    """Merge two records of one person (疑似重复): staff covering both, as stored."""
+    return staff_covers_worker(user, keep) and staff_covers_worker(user, other)
+
+
 def can_reveal_id(user: Any, worker: dict) -> bool:
     """May see the full resident ID number (each view is audit-logged): staff covering the worker."""
     return staff_covers_worker(user, worker)

@@ -189,7 +189,7 @@ def build(db) -> World:
     county_staff = w.user(db, "county_staff")
     # C's own row, as the county's ledger holds it: the batch changes nothing (C is unchanged)
     w.batch = imports.import_upload(db, county_staff, "workers", "酉阳台账.jsonl",
-                                    json.dumps(WORKERS["C"], ensure_ascii=False).encode()).batch_id
+                                    json.dumps(WORKERS["C"], ensure_ascii=False).encode())
     w.comparison = comparisons.run(db, county_staff, "酉阳监测名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
                                    "防止返贫监测对象").batch_id
     _programme(db, w)

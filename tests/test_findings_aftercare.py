@@ -31,6 +31,7 @@ class Door:
     """One actor at both doors: ``page(...)`` signed in through the session, ``api(...)`` with their token."""
 
     def __init__(self, app, world, key: str) -> None:
+        self.app = app
         self.client = app.test_client()
         self.token = world.tokens[key]
         with self.client.session_transaction() as session:
@@ -41,7 +42,9 @@ class Door:
         if method == "POST":
             html = self.client.get("/staff/followups/risk").get_data(as_text=True)
             data = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1), **(data or {})}
-            return self.client.post(url, data=data, **kw)
+            response = self.client.post(url, data=data, **kw)
+            self.app.extensions["import_jobs"].wait(60)  # a ledger upload is imported in the background
+            return response
         return self.client.get(url, **kw)
 
     def api(self, method: str, url: str, **kw):

@@ -35,6 +35,7 @@ from app.api import (  # noqa: F401
     comparisons,
     contacts,
     courses,
+    duplicates,
     exchange,
     hires,
     imports,

@@ -6,13 +6,14 @@ applying updates only the workers the caller covers.
 
 - ``POST /comparisons`` (``multipart/form-data``: ``list_status``, ``file`` = .xlsx/.csv): 201 with the findings;
 - ``GET /comparisons``: the caller's latest; ``GET /comparisons/<id>``: one with its findings;
+  ``GET /comparisons/<id>.xlsx``: the findings as a workbook;
 - ``POST /comparisons/<id>/apply``: update the proposed 帮扶身份 changes (409 when already applied).
 
 Staff and admins only (other roles: 403).
 """
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request, send_file, url_for
 
 from app.api import bp
 from app.api.auth import current_user, roles_required
@@ -21,6 +22,7 @@ from app.api.openapi import doc
 from app.api.schemas import ComparisonApplySchema, ComparisonSchema
 from app.database import get_db
 from models.actions import comparisons as actions
+from models.placement.comparison import results_workbook
 
 _LIST = ComparisonSchema(many=True, exclude=("rows",))
 
@@ -60,6 +62,16 @@ def comparisons_list():
 def comparisons_get(batch_id: int):
     """One comparison with its findings (masked ID numbers only)."""
     return data_response(_with_rows(*actions.get(get_db(), current_user(), batch_id)), ComparisonSchema())
+
+
+@bp.get("/comparisons/<int:batch_id>.xlsx")
+@roles_required("staff", "admin")
+@doc("数据比对结果（Excel）", tags=("comparisons",), errors=(403, 404))
+def comparisons_xlsx(batch_id: int):
+    """One comparison's findings as a workbook (masked ID numbers only; text cells neutralised)."""
+    batch, rows = actions.get(get_db(), current_user(), batch_id)
+    return send_file(results_workbook(batch, rows), as_attachment=True, download_name=f"comparison_{batch_id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.post("/comparisons/<int:batch_id>/apply")

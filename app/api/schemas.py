@@ -341,6 +341,11 @@ class ImportBatchSchema(Schema):
     rejected = fields.Integer()
     created_at = fields.String()
     finished_at = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "queued 排队中、running 导入中、done 已完成、failed 失败、"
+                                                    "interrupted 中断（可重新运行）"})
+    status_label = fields.String()
+    done_rows = fields.Integer(metadata={"description": "已处理的行数（与计数同一事务提交）"})
+    error = fields.String(allow_none=True, metadata={"description": "整个文件无法导入时的原因"})
     rejections = fields.List(fields.Nested(ImportRejectionSchema))
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from models import access
 from models.actions import placements as placement_actions
 from models.errors import conflict, forbidden, invalid, not_found
+from models.intake.spreadsheets import append_row
 from models.people.workers import get_worker
 from models.placement.placements import follow_ups_for, parse_date, placement_state
 from models.programme import subsidies as store
@@ -75,12 +76,12 @@ def workbook(db, actor: Any, *, key: str | None = None, state: str | None = None
     ws = wb.active
     ws.title = "补贴名单"
     scope = f"{_subsidy(key).name}" if key else "全部补贴"
-    ws.append([f"{scope}：应发、已申领、已发放名单（截至 {clock.today().isoformat()}）"])
-    ws.append([label for _, label in HEADERS])
+    append_row(ws, [f"{scope}：应发、已申领、已发放名单（截至 {clock.today().isoformat()}）"])
+    append_row(ws, [label for _, label in HEADERS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([row.get(k) for k, _ in HEADERS])
+        append_row(ws, [row.get(k) for k, _ in HEADERS])
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)

@@ -9,7 +9,10 @@ A cleaned record (``models.intake.records.clean_worker``) is stored with:
 
 De-duplication: one person, one record. A record whose ID number already belongs to a worker with a
 *different* ``external_id`` is refused (``DuplicateWorkerError``, naming the existing 编号); the ledger
-import reports such a row as rejected on ``id_number``. Staff merge by fixing the ledger.
+import reports such a row as rejected on ``id_number``. The database holds the rule too: ``id_hash`` is
+UNIQUE (NULLs, workers without an ID number, excepted). Records that are one person under two 编号 (same
+name + birth + county, same phone, or an ID held since the upgrade) reach the 疑似重复 queue, where staff
+merge them (``models.people.duplicates``).
 """
 from __future__ import annotations
 
@@ -60,6 +63,14 @@ def record_id_hash(record: dict) -> str | None:
     return pii.id_hash(number) if number else None
 
 
+def birth_date(id_number: str | None) -> str | None:
+    """``YYYY-MM-DD`` from a (validated) resident ID number, None without one; for the 疑似重复 queue."""
+    if not id_number or len(id_number) != 18 or not id_number[6:14].isdigit():
+        return None
+    digits = id_number[6:14]
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+
+
 def content_hash(record: dict, id_hash: str | None) -> str:
     """SHA-256 over the stored fields of ``record`` (lists as given, the ID as its keyed hash)."""
     payload = {f: (_list(record.get(f)) if f in LIST_FIELDS else record.get(f)) for f in FIELDS}
@@ -76,6 +87,7 @@ def _column_values(record: dict, chash: str) -> dict:
     number = record.get("id_number")
     values.update(pii.protect_id(number) if number else {"id_number_enc": None, "id_hash": None,
                                                           "id_masked": None})
+    values["birth_date"] = birth_date(number)
     if "seeking" in record:
         values["seeking"] = 1 if record["seeking"] else 0
     values["content_hash"] = chash

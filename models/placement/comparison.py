@@ -23,7 +23,6 @@ apply a comparison is ``models.actions.comparisons``.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ import sqlite_utils
 
 from models.access import Scope
 from models.errors import ActionError
+from models.intake import spreadsheets
 from models.intake.validation import check_id_number
 from models.people.pii import id_hash, mask_id
 from models.store.db import audit, transaction, utcnow
@@ -71,21 +71,14 @@ class Summary:
 
 # --- reading ------------------------------------------------------------------------------------------------
 def read_rows(filename: str, content: bytes) -> list[ListRow]:
-    """Rows of an uploaded XLSX or CSV (any common encoding), found by their header names."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ComparisonError("无法读取 Excel 文件，请确认是 .xlsx 格式") from exc
-        table = [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
-    elif suffix in (".csv", ".txt"):
-        table = list(csv.reader(io.StringIO(_decode(content))))
-    else:
-        raise ComparisonError("只支持 .xlsx 或 .csv 文件")
-    for header_index, header in enumerate(table[:10]):
+    """Rows of an uploaded XLSX or CSV (any common encoding), found by their header names. The file is read
+    through ``models.intake.spreadsheets`` (size, rows, columns, cell length and decompressed size checked
+    before the work; an over-limit or unreadable file is a ``SpreadsheetError`` with a Chinese message)."""
+    try:
+        table = spreadsheets.read_table(filename, content)
+    except spreadsheets.SpreadsheetError as exc:
+        raise ComparisonError(exc.message) from None
+    for header_index, (_number, header) in enumerate(table[:10]):
         cols = [str(h or "").strip().lower() for h in header]
         id_col = _find(cols, _ID_HEADERS)
         name_col = _find(cols, _NAME_HEADERS)
@@ -95,38 +88,14 @@ def read_rows(filename: str, content: bytes) -> list[ListRow]:
     else:
         raise ComparisonError("找不到表头：需要“身份证号”和“姓名”两列")
     rows = []
-    for offset, values in enumerate(table[header_index + 1:], start=header_index + 2):
-        if not any(str(v or "").strip() for v in values):
-            continue
-        rows.append(ListRow(offset, _get(values, id_col), _get(values, name_col),
+    for number, values in table[header_index + 1:]:
+        rows.append(ListRow(number, _get(values, id_col), _get(values, name_col),
                             _get(values, status_col) or None))
     return rows
 
 
 def _get(values: list, col: int | None) -> str:
     return str(values[col]).strip() if col is not None and col < len(values) and values[col] else ""
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # an ID typed as a number loses its digits anyway; flagged as bad below
-    return str(value)
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(content).best()
-    if best is None:
-        raise ComparisonError("无法识别文件编码")
-    return str(best)
 
 
 def _find(cols: list[str], names: tuple[str, ...]) -> int | None:
@@ -275,6 +244,34 @@ def apply_batch(db: sqlite_utils.Database, batch_id: int, *, scope: Scope, user_
     audit(db, "comparison.apply", user_id=user_id, entity="comparison_batch", entity_id=batch_id,
           detail={"applied": applied, "skipped": skipped, "out_of_scope": out_of_scope})
     return {"applied": applied, "skipped": skipped, "out_of_scope": out_of_scope, "already": False}
+
+
+RESULT_HEADERS = [("row_number", "名单行号"), ("kind", "比对结果"), ("name", "姓名"), ("id_masked", "身份证号（脱敏）"),
+                  ("old_status", "平台帮扶身份"), ("new_status", "名单帮扶身份"), ("detail", "说明")]
+
+
+def results_workbook(batch: dict, rows: list[dict]) -> io.BytesIO:
+    """A comparison's findings as an .xlsx (masked ID numbers only; every text cell through
+    ``spreadsheets.append_row``, so a name on the uploaded list cannot become a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "比对结果"
+    spreadsheets.append_row(sheet, [f"数据比对：{batch['filename']}（{batch['list_status']}，{batch['created_at'][:10]}）"])
+    spreadsheets.append_row(sheet, [label for _, label in RESULT_HEADERS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        spreadsheets.append_row(sheet, [KINDS.get(row[key], row[key]) if key == "kind" else row.get(key)
+                                        for key, _ in RESULT_HEADERS])
+    for column, width in zip("ABCDEFG", (10, 16, 12, 22, 18, 18, 60)):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
 
 
 def list_batches(db: sqlite_utils.Database, *, run_by: int | None, limit: int = 20) -> list[dict]:

@@ -32,6 +32,7 @@ from pathlib import Path
 import sqlite_utils
 
 from models.access import EVERYTHING, Scope
+from models.intake.spreadsheets import append_row
 from models.placement.placements import add_months, parse_date, with_states
 from models.placement.stability import SUBSIDY_HEADERS, outcome_at, subsidy_eligible, subsidy_list
 from models.placement.stability_rules import MILESTONE_MONTHS
@@ -170,18 +171,18 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
     for index, (title, key_label, rows, totals) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws.append([f"同帮 {year} 年度就业帮扶统计（截至 {chinese_date(today)}）"])
+        append_row(ws, [f"同帮 {year} 年度就业帮扶统计（截至 {chinese_date(today)}）"])
         ws["A1"].font = Font(bold=True, size=13)
         labels = [label for _, label in METRICS]
         if title == "按山东城市":
             labels[0] = "登记岗位"
-        ws.append([key_label, *labels])
+        append_row(ws, [key_label, *labels])
         for cell in ws[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center")
         for key, row in rows.items():
-            ws.append([key, *[row[m] for m, _ in METRICS]])
-        ws.append(["合计", *[totals[m] for m, _ in METRICS]])
+            append_row(ws, [key, *[row[m] for m, _ in METRICS]])
+        append_row(ws, ["合计", *[totals[m] for m, _ in METRICS]])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         ws.column_dimensions["A"].width = 28
@@ -189,13 +190,13 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
             ws.column_dimensions[col].width = 12
         ws.freeze_panes = "B3"
     subsidy = wb.create_sheet("补贴名单")
-    subsidy.append([label for _, label in SUBSIDY_HEADERS])
+    append_row(subsidy, [label for _, label in SUBSIDY_HEADERS])
     for row in subsidy_list(db, today, scope, year=year):
-        subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
+        append_row(subsidy, [row.get(k) for k, _ in SUBSIDY_HEADERS])
     notes = wb.create_sheet("说明")
     for line in definitions(year, today):
-        notes.append([line])
-    notes.append([f"统计范围：{scope_label(scope)}"])
+        append_row(notes, [line])
+    append_row(notes, [f"统计范围：{scope_label(scope)}"])
     notes.column_dimensions["A"].width = 100
     return wb
 

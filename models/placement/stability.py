@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from models.access import EVERYTHING, Scope
+from models.intake.spreadsheets import append_row
 from models.placement import stability_rules as R
 from models.placement.placements import PlacementState, add_months, end_placement, parse_date, with_states
 from models.programme import subsidies
@@ -299,13 +300,13 @@ def export_subsidy_xlsx(rows: list[dict], target: str | Path | io.BytesIO | None
     wb = Workbook()
     ws = wb.active
     ws.title = "补贴名单"
-    ws.append([f"{rule.name}（{rule.document}）符合条件名单：连续就业满 {rule.min_months} 个月，"
+    append_row(ws, [f"{rule.name}（{rule.document}）符合条件名单：连续就业满 {rule.min_months} 个月，"
                f"帮扶身份：{'、'.join(rule.statuses) or '不限'}" + (f"；截至 {today.isoformat()}" if today else "")])
-    ws.append([label for _, label in SUBSIDY_HEADERS])
+    append_row(ws, [label for _, label in SUBSIDY_HEADERS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([row.get(key) for key, _ in SUBSIDY_HEADERS])
+        append_row(ws, [row.get(key) for key, _ in SUBSIDY_HEADERS])
     for col, width in zip("ABCDEFGHIJK", (10, 22, 10, 16, 16, 24, 10, 16, 12, 16, 10)):
         ws.column_dimensions[col].width = width
     target = target if target is not None else io.BytesIO()

@@ -17,6 +17,7 @@ from datetime import date
 import sqlite_utils
 
 from models.access import mask_name
+from models.intake.spreadsheets import append_row
 from models.people.pii import mask_phone
 from models.store import clock
 from models.store.db import audit, utcnow
@@ -153,13 +154,13 @@ def passenger_workbook(batch: dict, rows: list[dict], *, full: bool) -> io.Bytes
     wb = Workbook()
     ws = wb.active
     ws.title = "乘车名单"
-    ws.append([f"{batch['name']}：{batch['departure']} → {batch['city']}，{batch['depart_date']}，{batch['mode_label']}"
+    append_row(ws, [f"{batch['name']}：{batch['departure']} → {batch['city']}，{batch['depart_date']}，{batch['mode_label']}"
                + ("（完整名单，仅限工作人员）" if full else "（承运用，个人信息已脱敏）")])
-    ws.append([h for _, h in PASSENGER_HEADERS])
+    append_row(ws, [h for _, h in PASSENGER_HEADERS])
     for c in ws[2]:
         c.font = Font(bold=True)
     for row in rows:
-        ws.append([row[k] for k, _ in PASSENGER_HEADERS])
+        append_row(ws, [row[k] for k, _ in PASSENGER_HEADERS])
     for col, width in zip("ABCDEFG", (6, 10, 22, 14, 24, 26, 12)):
         ws.column_dimensions[col].width = width
     buffer = io.BytesIO()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.intake.spreadsheets import append_row
 from models.placement.placements import PlacementState, add_months, parse_date
 from models.store.db import audit, utcnow
 
@@ -170,12 +171,12 @@ def county_workbook(rows: list[dict], county: str, today: date) -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
     ws.title = "务工证明"
-    ws.append([f"{county} 务工证明汇总（{len(rows)} 人次，截至 {today.isoformat()}；身份证号已脱敏）"])
-    ws.append([label for _, label in FIELDS])
+    append_row(ws, [f"{county} 务工证明汇总（{len(rows)} 人次，截至 {today.isoformat()}；身份证号已脱敏）"])
+    append_row(ws, [label for _, label in FIELDS])
     for c in ws[2]:
         c.font = Font(bold=True)
     for row in rows:
-        ws.append([row[key] for key, _ in FIELDS])
+        append_row(ws, [row[key] for key, _ in FIELDS])
     for col, width in zip("ABCDEFGHIJKLM", (16, 10, 22, 24, 16, 26, 22, 24, 12, 14, 30, 16, 24)):
         ws.column_dimensions[col].width = width
     buffer = io.BytesIO()

@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlite_utils
 
 from models.intake.records import WORKER_FIELDS
+from models.intake.spreadsheets import append_row
 from models.store.config import data_dir
 
 #: The ledger's columns, as Tongbang imports them (stored fields only), then the placement's.
@@ -68,13 +69,13 @@ def workbook(province: str, county: str, placed: list[dict], waiting: list[dict]
     for index, (title, rows) in enumerate((("已就业", placed), ("未就业", waiting))):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws.append(headers)
+        append_row(ws, headers)
         for c in ws[1]:
             c.font = Font(bold=True)
         for r in rows:
             values = [id_numbers.get(r["id"]) or r.get("id_masked") if f == "id_number" else r.get(f)
                       for f in LEDGER_FIELDS]
-            ws.append(values + [r.get(k) for k, _ in PLACEMENT_COLUMNS])
+            append_row(ws, values + [r.get(k) for k, _ in PLACEMENT_COLUMNS])
         ws.freeze_panes = "C2"
     notes = wb.create_sheet("说明")
     for line in ((f"{province}{county}：在同帮平台登记的求职者 {len(placed) + len(waiting)} 人，其中在岗 {len(placed)} 人"
@@ -84,7 +85,7 @@ def workbook(province: str, county: str, placed: list[dict], waiting: list[dict]
                  "“已就业”为目前在岗的人员；“未就业”包括从未就业和已离职的人员（已离职者列出最近一次就业）。",
                  ("本表含完整身份证号，仅供户籍地工作人员使用，请勿外传。" if id_numbers else
                   "身份证号已脱敏；请按编号（即本县台账的编号）核对。")):
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -713,6 +713,54 @@ def _training_brands_cases(conn: sqlite3.Connection) -> None:
     )
 
 
+def _unique_identity_and_import_jobs(conn: sqlite3.Connection) -> None:
+    """One person, one record; imports as jobs with true progress (issue 9).
+
+    - ``workers.id_hash`` becomes UNIQUE (workers without an ID number, NULL, are excepted: SQL's UNIQUE
+      ignores NULLs). Rows that already share a hash (two imports that ran at once before this rule) keep
+      the oldest worker's hash; the later ones move theirs to ``held_id_hash`` and wait in the 疑似重复
+      queue for staff to merge (``models.actions.duplicates``). ``workers.birth_date`` (from the ID number,
+      filled whenever a worker is written) lets the queue match name + birth date + county.
+    - ``duplicate_dismissals``: pairs staff checked and found to be two people (never proposed again).
+    - ``import_batches`` gains ``status`` (queued / running / done / failed / interrupted), ``done_rows``
+      (rows handled so far, committed with the rows themselves), ``heartbeat_at`` (the runner's last sign of
+      life: a running batch whose heartbeat is stale was interrupted), ``upload_path`` (an uploaded file
+      kept only until its import finishes) and ``error`` (why a whole file failed).
+    """
+    conn.executescript(
+        """
+        ALTER TABLE workers ADD COLUMN held_id_hash TEXT;
+        ALTER TABLE workers ADD COLUMN birth_date TEXT;
+        UPDATE workers SET held_id_hash = id_hash, id_hash = NULL
+            WHERE id_hash IS NOT NULL
+              AND id > (SELECT MIN(w2.id) FROM workers w2 WHERE w2.id_hash = workers.id_hash);
+        DROP INDEX idx_workers_id_hash;
+        CREATE UNIQUE INDEX idx_workers_id_hash ON workers(id_hash);
+        CREATE INDEX idx_workers_held_id_hash ON workers(held_id_hash);
+        CREATE INDEX idx_workers_phone ON workers(phone);
+        CREATE INDEX idx_workers_name_county ON workers(name, hukou_county);
+
+        CREATE TABLE duplicate_dismissals (
+            id INTEGER PRIMARY KEY,
+            worker_a INTEGER NOT NULL REFERENCES workers(id),
+            worker_b INTEGER NOT NULL REFERENCES workers(id),
+            user_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (worker_a, worker_b)
+        );
+
+        ALTER TABLE import_batches ADD COLUMN status TEXT NOT NULL DEFAULT 'done';
+        ALTER TABLE import_batches ADD COLUMN done_rows INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE import_batches ADD COLUMN heartbeat_at TEXT;
+        ALTER TABLE import_batches ADD COLUMN upload_path TEXT;
+        ALTER TABLE import_batches ADD COLUMN error TEXT;
+        UPDATE import_batches SET done_rows = total_rows WHERE finished_at IS NOT NULL;
+        UPDATE import_batches SET status = 'interrupted' WHERE finished_at IS NULL;
+        """
+    )
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
@@ -722,6 +770,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _account_sessions_and_limits,
     _worker_messages_and_contacts,
     _training_brands_cases,
+    _unique_identity_and_import_jobs,
 ]
 
 

@@ -228,6 +228,14 @@ MATRIX = [
      ADMIN_ONLY),
     ("admin.audit", "GET", "/api/v1/admin/audit?action=worker.reveal_id", None, ADMIN_ONLY),
     ("admin.jobs", "GET", "/api/v1/admin/jobs", None, ADMIN_ONLY),
+    ("comparisons.xlsx staff's", "GET", lambda w: f"/api/v1/comparisons/{w.comparison}.xlsx", None,
+     {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    ("imports.rerun staff's (finished: 409)", "POST", lambda w: f"/api/v1/imports/{w.batch}/rerun", None,
+     {**NOT_STAFF, "staff": 409, "staff_cq": 404, "staff_qd": 404, "admin": 409}),
+    ("duplicates.list", "GET", "/api/v1/duplicates", None, NOT_STAFF),
+    # workers 1 (A, 酉阳) and 2 (B, 东乡) have nothing in common: 409 for whoever covers both
+    *[(f"duplicates.{what} A+B", "POST", f"/api/v1/duplicates/{what}", lambda role: {"keep_id": 1, "merge_id": 2},
+       {**NOT_STAFF, "staff": 409, "staff_cq": 404, "staff_qd": 404, "admin": 409}) for what in ("merge", "dismiss")],
     # the programme (B-Y: B (甘肃) at Y in 烟台, not 酉阳's, not 青岛's; no batch 999)
     ("subsidies.list", "GET", "/api/v1/subsidies", None, NOT_STAFF),
     ("subsidies.xlsx", "GET", "/api/v1/subsidies.xlsx", None, NOT_STAFF),

@@ -108,6 +108,7 @@ def run_page(app, world, actor: str, door: Door, db_file: Path, tables: tuple[st
     before = rulebook_world.snapshot(db_file, tables)
     response = client.open(door.url(world), method=door.method, data=data if door.method != "GET" else None,
                            content_type="multipart/form-data" if door.method != "GET" else None)
+    app.extensions["import_jobs"].wait(60)  # a page may hand work to a background job (a ledger import)
     text = response.get_data().decode("utf-8", "replace")
     shown = response.status_code == 200 and (door.shown is None or str(door.shown(world)) in text)
     return Outcome(response.status_code, rulebook_world.snapshot(db_file, tables) != before, shown)

@@ -66,7 +66,80 @@ NEW_COURSE = {"title": "焊工培训班", "provider": "青岛市技师学院", "
 X1_SALARY_ROW = ("编号,用人单位,岗位名称,工作城市,月薪下限,月薪上限,必备证书\n"
                  "J-X1,青岛鑫达焊接有限公司,电焊工,青岛,9000,13000,焊工证\n")
 
+def _store():
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    return sqlite3.connect(Path(os.environ["TONGBANG_DATA_DIR"]) / "tongbang.db")
+
+
+def twin_of(key: str):
+    """Builds, in the fresh world's store, a second record of worker ``key`` (same name, county and phone under
+    another 编号: a 疑似重复 pair) and returns ``(keep, twin)`` ids. Memoised per world copy by the worker count."""
+    def build(w):
+        conn = _store()
+        with conn:
+            found = conn.execute("SELECT id FROM workers WHERE external_id = ?", (f"{key}-TWIN",)).fetchone()
+            twin = found[0] if found else conn.execute(
+                "INSERT INTO workers (external_id, name, phone, birth_year, hukou_province, hukou_county,"
+                " hukou_county_code, created_at, updated_at) SELECT ? , name, phone, birth_year, hukou_province,"
+                " hukou_county, hukou_county_code, created_at, updated_at FROM workers WHERE id = ?",
+                (f"{key}-TWIN", w.workers[key])).lastrowid
+        conn.close()
+        return w.workers[key], twin
+    return build
+
+
+def interrupted_import(w) -> int:
+    """An import batch of county staff that was interrupted, with its upload still kept (A's phone row)."""
+    import os
+    import secrets
+    from pathlib import Path
+
+    folder = Path(os.environ["TONGBANG_DATA_DIR"]) / "imports" / secrets.token_hex(4)
+    folder.mkdir(parents=True)
+    path = folder / "ledger.csv"
+    path.write_text(A_PHONE_ROW, encoding="utf-8")
+    conn = _store()
+    with conn:
+        found = conn.execute("SELECT id FROM import_batches WHERE status = 'interrupted'").fetchone()
+        batch = found[0] if found else conn.execute(
+            "INSERT INTO import_batches (kind, filename, total_rows, user_id, status, upload_path, created_at,"
+            " updated_at) VALUES ('workers', 'ledger.csv', 1, ?, 'interrupted', ?, '2026-11-01T00:00:00+00:00',"
+            " '2026-11-01T00:00:00+00:00')", (w.users[COUNTY], str(path))).lastrowid
+    conn.close()
+    return batch
+
+
+def pair_form(key: str):
+    return lambda w: dict(zip(("keep_id", "merge_id"), twin_of(key)(w)))
+
+
 ROWS = [
+    # --- 疑似重复 -------------------------------------------------------------------------------------------
+    *[R("duplicates.merge", f"worker {key} and a second record of {key}",
+        page=Door("POST", lambda w: "/staff/duplicates/merge", pair_form(key)),
+        api=Door("POST", lambda w: "/api/v1/duplicates/merge", pair_form(key)),
+        allowed=allowed)
+      for key, allowed in (("C", {COUNTY, ADMIN}), ("B", {ADMIN}))],
+    *[R("duplicates.dismiss", f"worker {key} and a second record of {key}",
+        page=Door("POST", lambda w: "/staff/duplicates/dismiss", pair_form(key)),
+        api=Door("POST", lambda w: "/api/v1/duplicates/dismiss", pair_form(key)),
+        allowed=allowed)
+      for key, allowed in (("C", {COUNTY, ADMIN}), ("B", {ADMIN}))],
+    *[R("duplicates.queue", f"the pair of worker {key}", write=False, actors=("anonymous", *STAFF),
+        reports_refusals=True,  # a list: staff who do not cover the pair get the list without it
+        note="the queue is a staff page; other roles are refused at the door (tests/test_duplicates.py)",
+        page=Door("GET", lambda w: "/staff/duplicates/", pair_form(key), shown=lambda w, k=key: f"{k}-TWIN"),
+        api=Door("GET", lambda w: "/api/v1/duplicates", pair_form(key), shown=lambda w, k=key: f"{k}-TWIN"),
+        allowed=allowed)
+      for key, allowed in (("C", {COUNTY, ADMIN}), ("B", {ADMIN}))],
+    R("imports.rerun", "county staff's interrupted import of A's row", tables=("workers",),
+      page=Door("POST", lambda w: f"/staff/imports/{interrupted_import(w)}/rerun", lambda w: {}),
+      api=Door("POST", lambda w: f"/api/v1/imports/{interrupted_import(w)}/rerun", lambda w: {}),
+      allowed={COUNTY, ADMIN}),
+
     # --- placements, follow-ups ---------------------------------------------------------------------------
     R("placements.record_placement", "worker C (酉阳) at a job found outside in 烟台",
       page=Door("POST", lambda w: "/staff/followups/new",

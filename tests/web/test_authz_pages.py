@@ -126,6 +126,12 @@ CASES = [
          {"city_staff"}),
     case("staff.import_rejections_xlsx", "GET", lambda w: f"/staff/imports/{w.batch}/rejections.xlsx",
          {"county_staff", "admin"}, {"city_staff"}),
+    case("staff.import_rerun", "POST", lambda w: f"/staff/imports/{w.batch}/rerun", {"county_staff", "admin"},
+         {"city_staff"}),
+    # 疑似重复: A (酉阳) and B (东乡) have nothing in common; only the admin covers both (and is told so)
+    case("duplicates.queue", "GET", "/staff/duplicates/", STAFF),
+    *[case(f"duplicates.{what}", "POST", f"/staff/duplicates/{what}", {"admin"}, {"county_staff", "city_staff"},
+           data=lambda w: {"keep_id": A(w), "merge_id": B(w)}) for what in ("merge", "dismiss")],
     # follow-ups, placements, dashboard, reports (D-X1 is in 青岛: city staff's; C-out is C's: county staff's)
     case("followups.queue", "GET", "/staff/followups/", STAFF),
     case("followups.detail", "GET", lambda w: f"/staff/followups/{w.placements['D-X1']}", {"city_staff", "admin"},
@@ -221,6 +227,7 @@ CASES = [
     case("admin.revoke", "POST", "/admin/tokens/1/revoke", {"admin"}),
     case("admin.audit", "GET", "/admin/audit?action=worker.reveal_id", {"admin"}),
     case("admin.jobs", "GET", "/admin/jobs", {"admin"}),
+    case("dashboard.comparison_xlsx", "GET", "/staff/comparison/999.xlsx", STAFF, absent=True),
     # the programme: subsidies, 务工证明, 点对点 batches, exchange (D-X1: city staff's; 酉阳: county staff's)
     case("programme.subsidies", "GET", "/staff/subsidies", STAFF),
     case("programme.subsidies_xlsx", "GET", "/staff/subsidies.xlsx", STAFF),
