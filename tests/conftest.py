@@ -1,10 +1,15 @@
 """Shared fixtures: a fresh data folder per test, the app, its test client and CLI runner.
 
 Every test gets its own ``TONGBANG_DATA_DIR`` (a temp folder with a real SQLite file).
+
+On PostgreSQL: with ``TONGBANG_TEST_DATABASE_URL=postgresql://…`` (``make test-pg``) every test's store is
+instead a fresh schema of that database (created empty, migrated on first use, dropped after the test), and
+tests marked ``sqlite_only`` (they read the SQLite file itself) are skipped with their reason.
 """
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -12,13 +17,54 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TONGBANG_SCHEDULER", "0")
 
+#: The PostgreSQL database the suites run against, or None for the SQLite run.
+TEST_PG = (os.environ.get("TONGBANG_TEST_DATABASE_URL") or "").strip() or None
+if TEST_PG is None:
+    os.environ.pop("TONGBANG_DATABASE_URL", None)   # the SQLite run never reaches a developer's configured store
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): reads the SQLite file itself; skipped on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config, items):
+    if TEST_PG is None:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "SQLite only")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def pg_session_store():
+    """On PostgreSQL: one schema for this test session, migrated once and dropped at the end; its URL."""
+    from models.store import pg
+    from models.store.db import migrate
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg.create_schema(TEST_PG, schema)
+    db = pg.connect(url)
+    migrate(db)
+    db.close()
+    yield url
+    pg.drop_schema(TEST_PG, schema)
+
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    """A fresh, empty TONGBANG_DATA_DIR for this test."""
+def data_dir(tmp_path, monkeypatch, request):
+    """A fresh, empty TONGBANG_DATA_DIR for this test; on PostgreSQL also the session's schema, emptied
+    (``models.store.pg.wipe``: every row gone, ids restarted, a new store id so no cache mixes two tests)."""
     folder = tmp_path / "instance"
     folder.mkdir()
     monkeypatch.setenv("TONGBANG_DATA_DIR", str(folder))
+    if TEST_PG is not None:
+        from models.store import pg
+
+        url = request.getfixturevalue("pg_session_store")
+        pg.wipe(url)
+        monkeypatch.setenv("TONGBANG_DATABASE_URL", url)
     return folder
 
 

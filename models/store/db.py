@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from models.store import pg
-from models.store.config import database_url, db_path, sqlite_path
+from models.store.config import database_url, sqlite_path
 from models.vocabulary import APPLICATION_STATUSES
 
 
@@ -60,8 +61,8 @@ def rev_triggers(engine: str, table: str) -> list[str]:
                 NEW.rev := (SELECT COALESCE(MAX(rev), 0) + 1 FROM {table});
                 RETURN NEW;
             END $$""",
-            f"CREATE TRIGGER {table}_rev BEFORE INSERT OR UPDATE ON {table}"
-            f" FOR EACH ROW EXECUTE FUNCTION {table}_bump_rev()",
+            (f"CREATE TRIGGER {table}_rev BEFORE INSERT OR UPDATE ON {table}"
+             f" FOR EACH ROW EXECUTE FUNCTION {table}_bump_rev()"),
             f"CREATE INDEX idx_{table}_rev ON {table}(rev)",
         ]
     return _split_statements(_sqlite_rev_triggers(table))
@@ -545,15 +546,16 @@ def _migrate_postgres(db) -> int:
         conn.execute("BEGIN")
         try:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (pg.MIGRATE_LOCK,))
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, store_uid TEXT)")
             current = schema_version(db)
             if current > len(MIGRATIONS):
                 raise RuntimeError(
                     f"数据库版本 {current} 比程序支持的版本 {len(MIGRATIONS)} 新，请升级 Tongbang。")
             if current < version:
                 MIGRATIONS[version - 1](Migrator(conn, "postgresql"))
-                conn.execute("DELETE FROM schema_version")
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                if conn.execute("UPDATE schema_version SET version = ?", (version,)).rowcount == 0:
+                    conn.execute("INSERT INTO schema_version (version, store_uid) VALUES (?, ?)",
+                                 (version, uuid.uuid4().hex))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
