@@ -23,6 +23,10 @@ if TEST_PG is None:
     os.environ.pop("TONGBANG_DATABASE_URL", None)   # the SQLite run never reaches a developer's configured store
 
 
+#: On PostgreSQL, the schema URL of each session-wide world template, by its data folder.
+PG_TEMPLATES: dict = {}
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): reads the SQLite file itself; skipped on PostgreSQL")
 
@@ -113,22 +117,34 @@ def rulebook_template(tmp_path_factory):
     sys.path.insert(0, str(Path(__file__).parent))
     import rulebook_world
 
-    from models.store.db import connect
+    from models.store.db import connect, migrate
 
     folder = tmp_path_factory.mktemp("rulebook-template")
     old = os.environ.get("TONGBANG_DATA_DIR")
     os.environ["TONGBANG_DATA_DIR"] = str(folder)
     try:
-        db = connect(folder / "tongbang.db")
+        if TEST_PG is None:
+            db = connect(folder / "tongbang.db")
+        else:   # the template is a schema of its own; ``rulebook`` copies its rows into the test's store
+            from models.store import pg
+
+            PG_TEMPLATES[folder] = pg.create_schema(TEST_PG, f"rb_{uuid.uuid4().hex[:12]}")
+            db = pg.connect(PG_TEMPLATES[folder])
+            migrate(db)
         world = rulebook_world.build(db)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if TEST_PG is None:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.conn.close()
     finally:
         if old is None:
             os.environ.pop("TONGBANG_DATA_DIR", None)
         else:
             os.environ["TONGBANG_DATA_DIR"] = old
-    return folder, world
+    yield folder, world
+    if TEST_PG is not None:
+        from models.store import pg
+
+        pg.drop_schema(TEST_PG, pg._schema_of(PG_TEMPLATES.pop(folder)))
 
 
 @pytest.fixture
@@ -139,6 +155,11 @@ def rulebook(rulebook_template, data_dir):
     import rulebook_world
 
     folder, world = rulebook_template
-    rulebook_world.copy_store(folder / "tongbang.db", data_dir / "tongbang.db")
+    if TEST_PG is None:
+        rulebook_world.copy_store(folder / "tongbang.db", data_dir / "tongbang.db")
+    else:
+        from models.store import pg
+
+        pg.copy_rows(PG_TEMPLATES[folder], os.environ["TONGBANG_DATABASE_URL"])
     shutil.copyfile(folder / "keys.json", data_dir / "keys.json")
     return world

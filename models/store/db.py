@@ -673,7 +673,7 @@ def select_page(db: sqlite_utils.Database, sql: str, params: list | tuple = (), 
     """Rows of ``sql`` (a SELECT with its WHERE) as dicts, ordered by ``order``, one page of ``limit`` from
     ``offset`` (every row when ``limit`` is None), and the total without the page: (rows, total)."""
     params = list(params)
-    total = db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+    total = db.execute(f"SELECT COUNT(*) FROM ({sql}) AS page", params).fetchone()[0]
     sql += f" ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
