@@ -23,10 +23,6 @@ if TEST_PG is None:
     os.environ.pop("TONGBANG_DATABASE_URL", None)   # the SQLite run never reaches a developer's configured store
 
 
-#: On PostgreSQL, the schema URL of each session-wide world template, by its data folder.
-PG_TEMPLATES: dict = {}
-
-
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): reads the SQLite file itself; skipped on PostgreSQL")
 
@@ -128,8 +124,9 @@ def rulebook_template(tmp_path_factory):
         else:   # the template is a schema of its own; ``rulebook`` copies its rows into the test's store
             from models.store import pg
 
-            PG_TEMPLATES[folder] = pg.create_schema(TEST_PG, f"rb_{uuid.uuid4().hex[:12]}")
-            db = pg.connect(PG_TEMPLATES[folder])
+            template_url = pg.create_schema(TEST_PG, f"rb_{uuid.uuid4().hex[:12]}")
+            (folder / "store_url").write_text(template_url)
+            db = pg.connect(template_url)
             migrate(db)
         world = rulebook_world.build(db)
         if TEST_PG is None:
@@ -144,7 +141,7 @@ def rulebook_template(tmp_path_factory):
     if TEST_PG is not None:
         from models.store import pg
 
-        pg.drop_schema(TEST_PG, pg._schema_of(PG_TEMPLATES.pop(folder)))
+        pg.drop_schema(TEST_PG, pg.schema_of((folder / "store_url").read_text()))
 
 
 @pytest.fixture
@@ -160,6 +157,6 @@ def rulebook(rulebook_template, data_dir):
     else:
         from models.store import pg
 
-        pg.copy_rows(PG_TEMPLATES[folder], os.environ["TONGBANG_DATABASE_URL"])
+        pg.copy_rows((folder / "store_url").read_text(), os.environ["TONGBANG_DATABASE_URL"])
     shutil.copyfile(folder / "keys.json", data_dir / "keys.json")
     return world

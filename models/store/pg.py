@@ -399,42 +399,41 @@ def wipe(url: str) -> None:
     """Empty every table of the store at ``url`` (schema kept, identities restarted, a new ``store_uid``):
     what a test needs before it starts, in a fraction of the time a new schema takes to migrate."""
     forget_connections()
-    with psycopg.connect(url, autocommit=True) as conn:
-        with conn.transaction():
-            conn.execute("SET LOCAL session_replication_role = replica")  # no triggers, no FK order
-            tables = [r[0] for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                " AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'")]
-            for table in tables:
-                conn.execute(f'DELETE FROM "{table}"')
-            for (seq,) in conn.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                       " WHERE c.relkind = 'S' AND n.nspname = current_schema()").fetchall():
-                conn.execute(f'ALTER SEQUENCE "{seq}" RESTART')
-            conn.execute("UPDATE schema_version SET store_uid = %s", (uuid.uuid4().hex,))
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SET LOCAL session_replication_role = replica")  # no triggers, no FK order
+        tables = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'")]
+        for table in tables:
+            conn.execute(f'DELETE FROM "{table}"')
+        for (seq,) in conn.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                   " WHERE c.relkind = 'S' AND n.nspname = current_schema()").fetchall():
+            conn.execute(f'ALTER SEQUENCE "{seq}" RESTART')
+        conn.execute("UPDATE schema_version SET store_uid = %s", (uuid.uuid4().hex,))
 
 
-def _schema_of(url: str) -> str:
+def schema_of(url: str) -> str:
+    """The schema a store URL's search_path names (``public`` when none)."""
     return store_id(url).rsplit("#", 1)[1]
 
 
 def copy_rows(source_url: str, target_url: str) -> None:
     """Make the store at ``target_url`` hold exactly the rows of the one at ``source_url`` (two schemas of one
     database, same migrations): tests use it to put a prepared world back before each case."""
-    src, dst = _schema_of(source_url), _schema_of(target_url)
+    src, dst = schema_of(source_url), schema_of(target_url)
     forget_connections()
-    with psycopg.connect(target_url, autocommit=True) as conn:
-        with conn.transaction():
-            conn.execute("SET LOCAL session_replication_role = replica")
-            tables = [r[0] for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s"
-                " AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'", (dst,))]
-            for table in tables:
-                conn.execute(f'DELETE FROM "{dst}"."{table}"')
-                conn.execute(f'INSERT INTO "{dst}"."{table}" SELECT * FROM "{src}"."{table}"')
-            for table, column, seq in conn.execute(
-                    "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_schema) || '.'"
-                    " || quote_ident(table_name), column_name) FROM information_schema.columns"
-                    " WHERE table_schema = %s AND is_identity = 'YES'", (dst,)).fetchall():
-                conn.execute(f'SELECT setval(%s, COALESCE((SELECT MAX("{column}") FROM "{dst}"."{table}"), 0) + 1,'
-                             " false)", (seq,))
-            conn.execute(f'UPDATE "{dst}".schema_version SET store_uid = %s', (uuid.uuid4().hex,))
+    with psycopg.connect(target_url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SET LOCAL session_replication_role = replica")
+        tables = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s"
+            " AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'", (dst,))]
+        for table in tables:
+            conn.execute(f'DELETE FROM "{dst}"."{table}"')
+            conn.execute(f'INSERT INTO "{dst}"."{table}" SELECT * FROM "{src}"."{table}"')
+        for table, column, seq in conn.execute(
+                "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_schema) || '.'"
+                " || quote_ident(table_name), column_name) FROM information_schema.columns"
+                " WHERE table_schema = %s AND is_identity = 'YES'", (dst,)).fetchall():
+            conn.execute(f'SELECT setval(%s, COALESCE((SELECT MAX("{column}") FROM "{dst}"."{table}"), 0) + 1,'
+                         " false)", (seq,))
+        conn.execute(f'UPDATE "{dst}".schema_version SET store_uid = %s', (uuid.uuid4().hex,))
