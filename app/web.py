@@ -27,11 +27,14 @@ from app.database import get_db
 from models.errors import ActionError
 from models.people import users as users_model
 from models.people.users import ROLE_LABELS
+from models.store.config import redis_url
 
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+#: Storage: Redis when ``TONGBANG_REDIS_URL`` is set (every process and node counts together), else this process's
+#: memory (``init_app`` sets ``RATELIMIT_STORAGE_URI``).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
@@ -159,6 +162,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     # TONGBANG_RATELIMIT=0 turns the login limit off (the web benchmark signs in 40 accounts at once).
     app.config.setdefault("RATELIMIT_ENABLED", os.environ.get("TONGBANG_RATELIMIT", "1") != "0")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url() or "memory://")
     limiter.init_app(app)
     app.after_request(_security_headers)
     _register_error_handlers(app)
