@@ -217,6 +217,8 @@ class ApplicationSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(APPLICATION_STATUSES))
     source = fields.String(metadata={"description": "worker：本人投递；staff：工作人员推荐"})
     note = fields.String(allow_none=True)
+    consent_via = fields.String(allow_none=True,
+                                metadata={"description": "worker：本人投递或接受；staff_phone：工作人员记录电话同意"})
     created_at = fields.String()
     updated_at = fields.String()
 
@@ -226,6 +228,14 @@ class ApplicationInSchema(Schema):
 
     job_external_id = fields.String(required=True)
     worker_external_id = fields.String(metadata={"description": "工作人员推荐时必填；求职者本人投递时省略"})
+    note = fields.String(allow_none=True, validate=validate.Length(max=500),
+                         metadata={"description": "工作人员推荐时写给求职者的说明"})
+
+
+class ApplicationNoteSchema(Schema):
+    """Body of accept/decline/withdraw/consent: an optional note (required for consent)."""
+
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
 class ApplicationUpdateSchema(Schema):

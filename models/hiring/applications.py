@@ -169,9 +169,10 @@ def applied_job_ids(db: sqlite_utils.Database, worker_id: int) -> set[int]:
     return {r[0] for r in db.execute("SELECT job_id FROM applications WHERE worker_id = ?", (worker_id,))}
 
 
-#: Applications that make a worker "related" to an employer (who may then see name and phone): every state
-#: but a declined recommendation (the worker said no).
-_RELATING = "a.status != '已谢绝'"
+#: Applications that make a worker "related" to an employer (who may then see name and phone): the ones the
+#: worker consented to — their own, or a recommendation they accepted (or agreed to by phone). A
+#: recommendation still waiting for the worker (推荐待确认) or declined (已谢绝) passes nothing on.
+_RELATING = "a.status NOT IN ('推荐待确认', '已谢绝')"
 
 
 def related_to_employer(db: sqlite_utils.Database, employer_id: int | None, worker_id: int) -> bool:

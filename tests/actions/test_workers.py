@@ -70,7 +70,7 @@ def test_registry_pages_and_filters_in_the_database(rulebook, store):
     ("employer", "A", "contact"), ("employer", "C", "masked"),
     ("employer", "D", "contact"),         # D works for the employer (placed at X1)
     ("other_employer", "D", None),
-    ("other_employer", "A", "contact"),   # recommended to Y2: the employer may contact them
+    ("other_employer", "A", "masked"),    # recommended to Y2, not yet accepted: nothing passes before A agrees
     ("worker", "A", "contact"), ("worker", "C", None), ("anonymous", "A", None), ("admin", "D", "full"),
 ])
 def test_view_by_actor(rulebook, store, key, worker, level):

@@ -159,6 +159,8 @@ def build_world(db) -> World:
     w.jobs["JX2"] = insert_job(db, "J-X2", w.employers["X"], "氩弧焊工", status="closed")
     w.jobs["JY1"] = insert_job(db, "J-Y1", w.employers["Y"], "钢筋工", city="烟台")
     w.applications["A-JX1"] = insert_application(db, w.workers["A"], w.jobs["JX1"])
+    w.applications["rec-A-JY1"] = insert_application(db, w.workers["A"], w.jobs["JY1"], status="推荐待确认",
+                                                     source="staff")
     w.placements["B-Y"] = insert_placement(db, w.workers["B"], w.employers["Y"], "烟台海阳建筑公司", "钢筋工",
                                            job_id=w.jobs["JY1"], city="烟台")
     w.users["worker_a"] = insert_user(db, "worker_a", "worker", worker_id=w.workers["A"])

@@ -3,7 +3,7 @@
 Roles: anonymous (no header), bogus (an unknown token), revoked (a revoked token), worker A, worker B,
 employer X, employer Y, staff (every county and city), staff_cq (酉阳 only), staff_qd (青岛 only), admin — see
 ``conftest.world``. Worker A (酉阳) applied to X's open posting J-X1 (青岛); X also has a closed posting J-X2;
-Y has J-Y1 (烟台), where worker B (东乡, no longer seeking) works (placement B-Y). Worker C (平度) is seeking
+Y has J-Y1 (烟台), which staff recommended to worker A (rec-A-JY1, waiting for A), where worker B (东乡, no longer seeking) works (placement B-Y). Worker C (平度) is seeking
 and related to nobody.
 
 Conventions the table encodes (``models.errors.ActionError`` kinds): 401 without a valid token; 403 when the
@@ -126,6 +126,24 @@ MATRIX = [
     ("applications.create", "POST", "/api/v1/applications", _apply_body,
      {"worker_a": 201, "worker_b": 201, "employer_x": 403, "employer_y": 403, "staff": 201, "staff_cq": 404,
       "staff_qd": 404, "admin": 201}),
+    # only the worker answers a recommendation or withdraws; whoever may see the application is 403, others 404
+    ("applications.accept rec-A-JY1", "POST", lambda w: f"/api/v1/applications/{w.applications['rec-A-JY1']}/accept",
+     None, {"worker_b": 404, "employer_x": 404, "employer_y": 403, "staff": 403, "staff_cq": 403, "staff_qd": 404,
+            "admin": 403}),
+    ("applications.decline rec-A-JY1", "POST",
+     lambda w: f"/api/v1/applications/{w.applications['rec-A-JY1']}/decline", None,
+     {"worker_b": 404, "employer_x": 404, "employer_y": 403, "staff": 403, "staff_cq": 403, "staff_qd": 404,
+      "admin": 403}),
+    ("applications.withdraw A-X1", "POST", lambda w: f"/api/v1/applications/{w.applications['A-JX1']}/withdraw",
+     None, {"worker_b": 404, "employer_x": 403, "employer_y": 404, "staff": 403, "staff_cq": 403, "staff_qd": 403,
+            "admin": 403}),
+    # staff covering the worker record phone consent; the worker and the employer may only look
+    ("applications.consent rec-A-JY1", "POST",
+     lambda w: f"/api/v1/applications/{w.applications['rec-A-JY1']}/consent",
+     lambda role: {"note": "11月2日上午电话确认，本人同意"},
+     {"worker_a": 403, "worker_b": 404, "employer_x": 404, "employer_y": 403, "staff_qd": 404}),
+    ("jobs.reopen closed X2", "POST", "/api/v1/jobs/J-X2/reopen", None,
+     {"worker_a": 404, "worker_b": 404, "employer_y": 404, "staff_cq": 404}),
     ("placements.list", "GET", "/api/v1/placements", None, {}),
     ("placements.get B-Y", "GET", lambda w: f"/api/v1/placements/{w.placements['B-Y']}", None,
      {"worker_a": 404, "employer_x": 404, "staff_cq": 404, "staff_qd": 404}),
@@ -172,7 +190,7 @@ def test_matrix_covers_every_api_route(site):
     endpoints_in_matrix = set()
     adapter = site.app.url_map.bind("localhost")
 
-    fake_world = SimpleNamespace(applications={"A-JX1": 1}, placements={"B-Y": 1}, token_ids={"worker_b": 1},
+    fake_world = SimpleNamespace(applications={"A-JX1": 1, "rec-A-JY1": 2}, placements={"B-Y": 1}, token_ids={"worker_b": 1},
                                  batch=1, comparison=1)
     for _name, method, url, _body, _table in MATRIX:
         path = (url(fake_world) if callable(url) else url).split("?")[0]
