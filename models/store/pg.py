@@ -134,7 +134,7 @@ def to_postgres(sql: str, *, named: bool = False) -> str:
     if m and m.group(1):
         if m.group(1).upper() == "REPLACE":
             raise UnsupportedSQL("INSERT OR REPLACE 没有可移植的写法：请写 INSERT … ON CONFLICT (键列) DO UPDATE SET …")
-        sql = sql[:m.start(1) - 3] + sql[m.end(1):]        # drop "OR IGNORE"
+        sql = re.sub(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO", "INSERT INTO", sql, count=1, flags=re.IGNORECASE)
         sql = _append_clause(sql, "ON CONFLICT DO NOTHING")
     return _placeholders(sql, named)
 
