@@ -163,6 +163,8 @@ def init_app(app: Flask) -> None:
     # TONGBANG_RATELIMIT=0 turns the login limit off (the web benchmark signs in 40 accounts at once).
     app.config.setdefault("RATELIMIT_ENABLED", os.environ.get("TONGBANG_RATELIMIT", "1") != "0")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url() or "memory://")
+    # Keys in a shared Redis start with this (two deployments, or two test runs, on one Redis never mix counts).
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", os.environ.get("TONGBANG_RATELIMIT_PREFIX", "tongbang"))
     limiter.init_app(app)
     app.after_request(_security_headers)
     _register_error_handlers(app)

@@ -1,6 +1,7 @@
 """`make cluster`: two Tongbang app nodes on this machine's PostgreSQL and Redis, with the demo data.
 
     python scripts/cluster.py [--database tongbang_cluster] [--ports 5001,5002] [--workers 2] [--fresh]
+                              [--encoder static|m3e-small]
 
 - the store: database ``--database`` on ``postgresql://postgres@127.0.0.1:5432`` (created when missing;
   ``--fresh`` drops it first), migrated and loaded with the demo data once (``flask demo load``);
@@ -104,6 +105,9 @@ def main() -> int:
     parser.add_argument("--ports", default="5001,5002")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes per node")
     parser.add_argument("--fresh", action="store_true", help="drop the cluster database and start empty")
+    parser.add_argument("--encoder", default=os.environ.get("TONGBANG_ENCODER") or "static",
+                        help="TONGBANG_ENCODER of the nodes (default static: each node encodes the whole store into"
+                             " its own index at start, ~1 s with the static model, minutes with m3e-small)")
     args = parser.parse_args()
     try:
         with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=5):
@@ -121,8 +125,9 @@ def main() -> int:
     first = home / f"node-{ports[0]}"
     print(f"store: {url}\nredis: {REDIS}\nloading the demo data (once; the index builds with the demo) ...", flush=True)
     subprocess.run([str(BIN / "flask"), "--app", "app", "demo", "load", "--no-progress"], cwd=REPO, check=True,
-                   env=node_env(url, first, keys))
-    nodes = [start_node(port, node_env(url, home / f"node-{port}", keys), workers=args.workers,
+                   env=node_env(url, first, keys, TONGBANG_ENCODER=args.encoder))
+    nodes = [start_node(port, node_env(url, home / f"node-{port}", keys, TONGBANG_ENCODER=args.encoder),
+                        workers=args.workers,
                         log=home / f"node-{port}.log") for port in ports]
     try:
         for port in ports:

@@ -60,8 +60,9 @@ def test_a_posting_saved_on_node_a_is_matched_on_node_b_within_a_second(cluster_
     db.close()
     token = world.tokens["staff"]
     ports = [_free_port(), _free_port()]
+    prefix = f"test-{uuid.uuid4().hex}"   # both nodes share it, as a deployment's nodes do
     nodes = [start_node(port, node_env(cluster_store, data_dir / f"node-{port}", keys, TONGBANG_ENCODER="static",
-                                       TONGBANG_SCHEDULER="0"), workers=1, log=data_dir / f"node-{port}.log")
+                                       TONGBANG_SCHEDULER="0", TONGBANG_RATELIMIT_PREFIX=prefix), workers=1, log=data_dir / f"node-{port}.log")
              for port in ports]
     try:
         for port in ports:
@@ -86,6 +87,12 @@ def test_a_posting_saved_on_node_a_is_matched_on_node_b_within_a_second(cluster_
         assert seen is not None and seen < 1.0, f"node B saw the posting after {seen} s"
         # and the store is one: node B reads the posting node A wrote
         assert _call(b, token, "GET", "/api/v1/jobs/J-NEW")[1]["data"]["title"] == "电焊工（二保焊）"
+
+        # Redis: failed sign-ins of one address count on both nodes together (30 a minute, app/api/auth.py)
+        codes = [_call(port, "tb_" + "x" * 43, "GET", "/api/v1/me")[0] for port in [a, b] * 15]
+        assert codes == [401] * 30
+        assert _call(a, "tb_" + "y" * 43, "GET", "/api/v1/me")[0] == 429
+        assert _call(b, "tb_" + "y" * 43, "GET", "/api/v1/me")[0] == 429
     finally:
         for node in nodes:
             stop(node)

@@ -21,6 +21,7 @@ from flask import Blueprint, current_app, g, request
 from app.api.errors import ApiError
 from app.database import get_db
 from models.people.api_tokens import authenticate_token
+from models.store.config import redis_url
 
 #: Endpoints that answer without a token (the API's own documentation).
 PUBLIC_ENDPOINTS = {"api.openapi_json"}
@@ -57,8 +58,39 @@ class SlidingWindow:
             self._events.clear()
 
 
-def _limiters() -> tuple[SlidingWindow, SlidingWindow]:
-    ext = current_app.extensions.setdefault("tongbang_api_limits", (SlidingWindow(), SlidingWindow()))
+class SharedWindow:
+    """``SlidingWindow``'s counts kept in Redis (``limits``' moving window, the library under Flask-Limiter), so
+    every process and node of a deployment counts one address's failures and one token's requests together."""
+
+    CAP = 10_000   # events remembered per key and window; far above any limit configured here
+
+    def __init__(self, storage_uri: str, name: str, window: int = 60) -> None:
+        from limits import RateLimitItemPerSecond
+        from limits.storage import storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self._item = RateLimitItemPerSecond(self.CAP, window)
+        self._name = name
+
+    def count(self, key: str) -> int:
+        return self.CAP - self._limiter.get_window_stats(self._item, self._name, key).remaining
+
+    def hit(self, key: str) -> int:
+        self._limiter.hit(self._item, self._name, key)
+        return self.count(key)
+
+
+def _limiters() -> tuple[SlidingWindow | SharedWindow, SlidingWindow | SharedWindow]:
+    """(failed sign-ins per address, requests per token): in Redis when ``TONGBANG_REDIS_URL`` is set, else in
+    this process's memory."""
+    ext = current_app.extensions.get("tongbang_api_limits")
+    if ext is None:
+        url = redis_url()
+        prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "tongbang"
+        ext = ((SharedWindow(url, f"{prefix}:api-auth-failures"), SharedWindow(url, f"{prefix}:api-token-requests"))
+               if url else (SlidingWindow(), SlidingWindow()))
+        current_app.extensions["tongbang_api_limits"] = ext
     return ext
 
 
