@@ -126,6 +126,10 @@ def main() -> int:
     print(f"store: {url}\nredis: {REDIS}\nloading the demo data (once; the index builds with the demo) ...", flush=True)
     subprocess.run([str(BIN / "flask"), "--app", "app", "demo", "load", "--no-progress"], cwd=REPO, check=True,
                    env=node_env(url, first, keys, TONGBANG_ENCODER=args.encoder))
+    def _terminated(_signum, _frame):
+        raise KeyboardInterrupt   # SIGTERM stops the nodes as Ctrl+C does (they run in sessions of their own)
+
+    signal.signal(signal.SIGTERM, _terminated)
     nodes = [start_node(port, node_env(url, home / f"node-{port}", keys, TONGBANG_ENCODER=args.encoder),
                         workers=args.workers,
                         log=home / f"node-{port}.log") for port in ports]
