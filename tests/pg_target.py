@@ -13,6 +13,11 @@ import pytest
 DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+#: Heavy two-engine tests (several processes) run once, in ``make test-pg``, not again in the SQLite run.
+pg_run_only = pytest.mark.skipif(not (os.environ.get("TONGBANG_TEST_DATABASE_URL") or "").strip(),
+                                 reason="runs in make test-pg (TONGBANG_TEST_DATABASE_URL)")
+
+
 def pg_base_url() -> str:
     return (os.environ.get("TONGBANG_TEST_DATABASE_URL") or "").strip() or DEFAULT
 

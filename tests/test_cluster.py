@@ -13,7 +13,9 @@ import pytest
 from models.store import pg
 from models.store.db import migrate
 from tests.api.conftest import build_world
-from tests.pg_target import require_pg
+from tests.pg_target import pg_run_only, require_pg
+
+pytestmark = pg_run_only
 
 
 def _free_port() -> int:
