@@ -4,7 +4,7 @@
   attributes are what ``models.access`` reads: role, worker_id, employer_id, scope_*).
 - CSRF: Flask-WTF's ``CSRFProtect`` on every form POST; the token-authenticated JSON API is exempt
   (no cookies there, so no CSRF).
-- Rate limits: Flask-Limiter (memory storage: one process, as the README serves it); the login form
+- Rate limits: Flask-Limiter (memory storage: one process; Redis when ``TONGBANG_REDIS_URL`` is set); the login form
   allows 10 attempts a minute per address.
 - Security headers on every response: a strict CSP (scripts and styles from this site only), no
   framing, no sniffing, no referrer leaks.
