@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,11 @@ def main() -> int:
         return 0
     pg_url = f"{PG_SERVER}/{name}"
     work = Path(tempfile.mkdtemp(prefix="tongbang-bench-cluster-"))
+
+    def _terminated(_signum, _frame):
+        raise KeyboardInterrupt   # a SIGTERM (a timeout) still drops the bench databases below
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         print(f"web load, 20 connections, {args.seconds} s per endpoint, static encoder, demo data")
         print(f"{'set-up: endpoint':<44}{'req/s':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-200':>9}")
