@@ -568,7 +568,7 @@ class Migrator:
     and ``engine`` (``'sqlite'`` or ``'postgresql'``) for the rare step only one engine needs done its way
     (README: "Writing SQL that runs on both")."""
 
-    def __init__(self, conn, engine: str) -> None:
+    def __init__(self, conn, engine: str = "sqlite") -> None:
         self._conn = conn
         self.engine = engine
 
