@@ -39,8 +39,9 @@ class Site:
     pg_urls: tuple[str, str] | None = None   # on PostgreSQL: (the site's store, its template), two schemas
 
     @property
-    def db_file(self) -> Path:
-        return self.folder / "tongbang.db"
+    def db_file(self) -> Path | str:
+        """The store ``rulebook_world.snapshot`` reads: the SQLite file, or on PostgreSQL the site's URL."""
+        return self.pg_urls[0] if self.pg_urls is not None else self.folder / "tongbang.db"
 
     def reset(self) -> None:
         """Put the module's copy of the world back into the store."""
