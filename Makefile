@@ -41,7 +41,7 @@ test: venv browser
 # The store, import, matching-CLI and API suites again on PostgreSQL (one schema per run of the `test` database,
 # emptied before each test). Where PostgreSQL cannot be reached the run is skipped with a visible message.
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
-PG_SUITES := tests/test_db.py tests/test_store.py tests/test_import.py tests/test_match_cli.py tests/api \
+PG_SUITES := tests/test_db.py tests/test_store.py tests/test_import.py tests/test_match_cli.py tests/api tests/actions \
 	tests/test_engines.py tests/test_copy_to.py tests/test_cluster.py
 test-pg: venv
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_TEST_URL)"; then \
