@@ -16,14 +16,15 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
-from app.followups import STAFF, show_error
+from app.followups import STAFF
 from app.scheduler import last_runs
-from app.web import role_required
+from app.web import role_required, show_error
+from models.actions import batches as batch_actions
 from models.actions import comparisons
 from models.actions import reports as report_actions
 from models.errors import ActionError
 from models.placement.comparison import KINDS
-from models.placement.stability_rules import TRANSPORT_SUBSIDY
+from models.programme.subsidies import transport
 from models.store import clock
 from models.vocabulary import LIST_STATUSES
 
@@ -50,7 +51,8 @@ def dashboard():
     db = get_db()
     figures = report_actions.dashboard(db, current_user)
     return render_template("placements/dashboard.html", data=figures["data"], today=figures["today"],
-                           retention=figures["retention"], runs=last_runs(db, 8))
+                           retention=figures["retention"], runs=last_runs(db, 8),
+                           moved=batch_actions.summary(db, current_user))
 
 
 @bp.get("/reports")
@@ -59,7 +61,7 @@ def reports():
     """Transport-subsidy list (in scope) and the annual report downloads."""
     today = clock.today()
     return render_template("placements/reports.html", rows=report_actions.subsidy_list(get_db(), current_user),
-                           rule=TRANSPORT_SUBSIDY, today=today, years=list(range(today.year, today.year - 4, -1)),
+                           rule=transport(), today=today, years=list(range(today.year, today.year - 4, -1)),
                            saved=report_actions.saved_reports(current_user))
 
 

@@ -3,7 +3,8 @@ importing ``data/demo/*.jsonl`` through the ordinary ledger import.
 
 - ``seed_accounts``: one sign-in per role (password :data:`DEMO_PASSWORD`, listed in the README);
 - ``seed_placement_history``: placements with follow-up histories (stable, left, overdue, at risk);
-- ``seed_applications``: the demo employer's pipeline (applications in every stage, one staff recommendation).
+- ``seed_applications``: the demo employer's pipeline (applications in every stage, one staff recommendation);
+- ``seed_programme``: 点对点 batches, subsidies claimed and paid, signed 务工证明.
 
 Every step is idempotent (does nothing when its data is already there). Demo only: never on a real store.
 """
@@ -162,3 +163,71 @@ def seed_applications(db) -> int:
                 made += 1
                 break
     return made
+
+
+def seed_programme(db, today: date | None = None) -> str:
+    """点对点 batches, subsidy states and signed 务工证明 on the demo placements, through the same actions as
+    every door (as the demo staff account). Does nothing once a batch exists.
+
+    - a batch per busiest (departure county → city) route of the recent placements, leaving the day before the
+      first of them started, its passengers those placements, arrival confirmed for all but one; and one batch
+      still to leave next week on the busiest route (what a worker sees on a job page in that city);
+    - of the placements whose subsidies are due: every third one claimed, every sixth one also paid (500 元);
+    - the 务工证明 of the first five placements with a due subsidy signed off.
+    """
+    from models.actions import batches as batch_actions
+    from models.actions import certificates as certificate_actions
+    from models.actions import subsidies as subsidy_actions
+
+    today = today or clock_today()
+    staff = get_user_by_username(db, "staff")
+    if staff is None or db.execute("SELECT COUNT(*) FROM transport_batches").fetchone()[0]:
+        return "已存在，未重复创建"
+    routes = db.execute(
+        "SELECT w.hukou_county_code, p.city, MIN(p.start_date), COUNT(*) FROM placements p"
+        " JOIN workers w ON w.id = p.worker_id WHERE p.status = '在岗' AND p.start_date >= ?"
+        " AND w.hukou_county_code IS NOT NULL AND p.city IS NOT NULL GROUP BY 1, 2 HAVING COUNT(*) >= 2"
+        " ORDER BY 4 DESC, 1, 2 LIMIT 3", (add_months(today, -8).isoformat(),)).fetchall()
+    escorts = ["王志强 13800138001", "李秀兰 13800138002"]
+    modes = ["bus", "train", "bus"]
+    batches = passengers = 0
+    for n, (code, city, first_start, _count) in enumerate(routes):
+        depart = date.fromisoformat(first_start) - timedelta(days=1)
+        batch = batch_actions.create(db, staff, departure_county=code, city=city, depart_date=depart, mode=modes[n],
+                                     carrier="县客运公司包车" if modes[n] == "bus" else "铁路团体票",
+                                     escorts=escorts[: 1 + n % 2], pickup_note=f"{city}站出站口集合，单位派车接站",
+                                     housing_note="单位宿舍，四人间，包吃住")
+        batches += 1
+        hired = db.execute("SELECT w.external_id FROM placements p JOIN workers w ON w.id = p.worker_id"
+                           " WHERE p.status = '在岗' AND p.city = ? AND w.hukou_county_code = ? ORDER BY p.start_date"
+                           " LIMIT 12", (city, code)).fetchall()
+        for i, (external_id,) in enumerate(hired):
+            batch_actions.add_passenger(db, staff, batch["id"], worker_external_id=external_id)
+            passengers += 1
+            if i < len(hired) - 1 or n:
+                batch_actions.confirm_arrival(db, staff, batch["id"], worker_external_id=external_id,
+                                              arrived_on=min(today, depart + timedelta(days=1)))
+    if routes:
+        code, city = routes[0][0], routes[0][1]
+        batch_actions.create(db, staff, departure_county=code, city=city, depart_date=today + timedelta(days=7),
+                             mode="bus", carrier="县客运公司包车", escorts=escorts[:1],
+                             pickup_note=f"{city}站出站口集合，单位派车接站", housing_note="单位宿舍，包吃住")
+        batches += 1
+    due = subsidy_actions.list_for(db, staff, state="due")
+    claimed = paid = signed = 0
+    seen: set[int] = set()
+    for i, row in enumerate(due):
+        if i % 3 == 0 and row["placement_id"] not in seen:
+            seen.add(row["placement_id"])
+            subsidy_actions.mark_claimed(db, staff, row["placement_id"], row["subsidy_key"],
+                                         claimed_on=today - timedelta(days=20))
+            claimed += 1
+            if i % 6 == 0:
+                subsidy_actions.mark_paid(db, staff, row["placement_id"], row["subsidy_key"], amount_yuan=500,
+                                          paid_on=today - timedelta(days=5))
+                paid += 1
+    for placement_id in sorted({r["placement_id"] for r in due})[:5]:
+        certificate_actions.sign(db, staff, placement_id, note="已与用人单位核对")
+        signed += 1
+    return (f"输送批次 {batches} 个（乘车 {passengers} 人）；补贴已申领 {claimed} 项，其中已发放 {paid} 项；"
+            f"签发务工证明 {signed} 份")

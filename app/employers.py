@@ -2,20 +2,19 @@
 applications pipeline, and the company profile.
 
 Every page is for a signed-in employer account (``role_required("employer")``) and works only on that
-account's own employer: the employer id comes from the session user, never from the URL. A posting or an
-application of another employer is a 404 (the page does not confirm it exists); the rule is
-``models.access.owns_job`` / ``can_edit_job`` / ``can_view_candidates`` / ``can_update_application``.
+account's own employer: the employer id comes from the session user, never from the URL.
 
-Views stay thin: a posting is validated by ``models.intake.records.clean_job`` (the same rules as a ledger import,
-so a posting may never require a gender) and saved by ``models.hiring.jobs.save_job``; ranking is
-``matching.service.candidates_for_job``; how much of a worker an employer sees is
-``models.access.worker_visibility`` / ``present_worker`` (masked name and phone unless the worker
-applied to or was recommended for this employer; never an ID number on these pages); the pipeline is
-``models.hiring.applications`` (录用 creates the placement).
+Views stay thin: every write and scoped read is a domain action, the same one the API calls — postings
+(``models.actions.postings``: create, edit, close, reopen; validated as a ledger row is, so a posting may never
+require a gender), candidates (``models.actions.matches.job`` then ``matching.service.candidates_for_job``, each
+candidate shown as ``models.actions.workers.candidates`` allows: masked name and phone until the worker applied or
+accepted a recommendation; never an ID number on these pages), the pipeline
+(``models.actions.applications``: 录用 creates the placement; a recommendation the worker has not accepted cannot
+be moved). A posting of another employer is refused as the action says (403 when the employer may see it, 404
+otherwise).
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -27,11 +26,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.database import get_db
-from app.web import role_required
-from models import access as permissions
+from app.web import role_required, show_error
+from models.actions import applications as actions_applications
+from models.actions import matches as actions_matches
+from models.actions import postings as actions_postings
+from models.actions import workers as actions_workers
+from models.errors import ActionError
 from models.hiring import applications as applications_model
-from models.hiring.jobs import get_job, get_job_by_external_id, list_jobs, save_job, set_job_status
-from models.intake.records import JOB_FIELDS, clean_job
+from models.intake.records import JOB_FIELDS
 from models.intake.validation import (
     SHANDONG_CITIES,
     ValidationError,
@@ -43,7 +45,13 @@ from models.intake.validation import (
 )
 from models.people import employers as employers_model
 from models.people import workers as workers_model
-from models.vocabulary import EDUCATION_LEVELS, JOB_STATUS_LABELS, PIPELINE_STATUSES, SOURCE_LABELS
+from models.vocabulary import (
+    EDUCATION_LEVELS,
+    EMPLOYER_STATUS_LABELS,
+    JOB_STATUS_LABELS,
+    PIPELINE_STATUSES,
+    SOURCE_LABELS,
+)
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
 
@@ -59,7 +67,7 @@ PIPELINE = PIPELINE_STATUSES
 @bp.context_processor
 def _template_globals() -> dict:
     return {"job_status_labels": JOB_STATUS_LABELS, "source_labels": SOURCE_LABELS,
-            "pipeline_statuses": PIPELINE}
+            "pipeline_statuses": PIPELINE, "employer_labels": EMPLOYER_STATUS_LABELS}
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -80,11 +88,8 @@ def _own_employer(db) -> dict:
 
 
 def _own_job(db, job_id: int) -> dict:
-    """One of this employer's postings, or 404 (another employer's posting looks like none at all)."""
-    job = get_job(db, job_id)
-    if job is None or not permissions.owns_job(current_user, job):
-        abort(404)
-    return job
+    """One of this employer's postings (``actions.postings.for_edit``: 404 when invisible, 403 when not theirs)."""
+    return actions_postings.for_edit(db, current_user, job_id)
 
 
 def _choices(*items) -> list[SelectChoice]:
@@ -112,7 +117,7 @@ def _application_counts(db, employer_id: int) -> dict[int, Counter]:
 def postings():
     db = get_db()
     employer = _own_employer(db)
-    rows, _total = list_jobs(db, employer_id=employer["id"], limit=MAX_POSTINGS)
+    rows, _total = actions_postings.list_for(db, current_user, employer_id=employer["id"], limit=MAX_POSTINGS)
     order = {"open": 0, "filled": 1, "closed": 2}
     rows.sort(key=lambda j: (order.get(j["status"], 3), -j["id"]))
     return render_template("employers/postings.html", employer=employer, rows=rows,
@@ -180,40 +185,16 @@ def _raw_from_form(form: JobForm) -> dict:
     return raw
 
 
-def _next_external_id(db, employer_id: int) -> str:
-    """``E{employer_id}-{n}``: the next free posting number of this employer."""
-    prefix = f"E{employer_id}-"
-    numbers = [int(m.group(1)) for (ext,) in db.execute(
-        "SELECT external_id FROM jobs WHERE external_id LIKE ?", (prefix + "%",)).fetchall()
-        if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", ext))]
-    n = max(numbers, default=0) + 1
-    while get_job_by_external_id(db, f"{prefix}{n}") is not None:
-        n += 1
-    return f"{prefix}{n}"
-
-
-def _save_posting(db, form: JobForm, employer: dict, job: dict | None) -> tuple[int | None, list[str]]:
-    """Validate and store the form; returns (job id or None, errors not tied to a field)."""
-    raw = _raw_from_form(form)
-    raw["employer_name"] = employer["name"]
-    raw["external_id"] = job["external_id"] if job else _next_external_id(db, employer["id"])
-    raw["status"] = job["status"] if job else "open"
-    record, errors = clean_job(raw)
-    general: list[str] = []
-    for error in errors:
-        target_name = ERROR_FIELD.get(error.field or "", error.field)
-        target = getattr(form, target_name, None) if target_name else None
-        if target is None:
-            general.append(error.message)
-        else:
-            target.errors = [*target.errors, error.message]
-    if record is None:
-        return None, general
-    job_id = save_job(db, record, job["id"] if job else None)
-    saved = get_job(db, job_id)
-    if saved is None or saved["employer_id"] != employer["id"]:  # never happens: the name is the employer's own
-        abort(500)
-    return job_id, general
+def _save_posting(db, form: JobForm, job: dict | None) -> int | None:
+    """Post (``job`` None) or change a posting through ``actions.postings``; returns its id, or None with the
+    action's errors shown next to their fields (``form.form_errors`` for the rest)."""
+    try:
+        if job is None:
+            return actions_postings.create(db, current_user, _raw_from_form(form))["id"]
+        return actions_postings.edit(db, current_user, job["id"], _raw_from_form(form))["id"]
+    except ActionError as exc:
+        show_error(form, exc, aliases=ERROR_FIELD)
+        return None
 
 
 @bp.route("/postings/new", methods=["GET", "POST"])
@@ -221,18 +202,15 @@ def _save_posting(db, form: JobForm, employer: dict, job: dict | None) -> tuple[
 def posting_new():
     db = get_db()
     employer = _own_employer(db)
-    if not permissions.can_create_job(current_user):
-        abort(403)
     form = JobForm(data={"city": employer.get("city") or "", "headcount": "1"}) if request.method == "GET" \
         else JobForm()
-    general: list[str] = []
     if form.validate_on_submit():
-        job_id, general = _save_posting(db, form, employer, None)
+        job_id = _save_posting(db, form, None)
         if job_id is not None:
             flash("岗位已发布，求职者现在就能看到。", "success")
             return redirect(url_for("employers.postings", _anchor=f"job-{job_id}"))
-    return render_template("employers/posting_form.html", form=form, employer=employer, job=None, general=general,
-                           benefit_choices=BENEFITS)
+    return render_template("employers/posting_form.html", form=form, employer=employer, job=None,
+                           general=form.form_errors, benefit_choices=BENEFITS)
 
 
 @bp.route("/postings/<int:job_id>/edit", methods=["GET", "POST"])
@@ -240,18 +218,15 @@ def posting_new():
 def posting_edit(job_id: int):
     db = get_db()
     job = _own_job(db, job_id)
-    if not permissions.can_edit_job(current_user, job):
-        abort(404)
     employer = _own_employer(db)
     form = JobForm(data=_form_from_job(job)) if request.method == "GET" else JobForm()
-    general: list[str] = []
     if form.validate_on_submit():
-        saved_id, general = _save_posting(db, form, employer, job)
+        saved_id = _save_posting(db, form, job)
         if saved_id is not None:
             flash("岗位已保存。", "success")
             return redirect(url_for("employers.postings", _anchor=f"job-{saved_id}"))
-    return render_template("employers/posting_form.html", form=form, employer=employer, job=job, general=general,
-                           benefit_choices=BENEFITS)
+    return render_template("employers/posting_form.html", form=form, employer=employer, job=job,
+                           general=form.form_errors, benefit_choices=BENEFITS)
 
 
 class StatusForm(FlaskForm):
@@ -263,44 +238,27 @@ class StatusForm(FlaskForm):
 @bp.post("/postings/<int:job_id>/close")
 @role_required("employer")
 def posting_close(job_id: int):
-    db = get_db()
-    job = _own_job(db, job_id)
-    if not permissions.can_edit_job(current_user, job):
-        abort(404)
     form = StatusForm()
     if not form.validate_on_submit():
+        _own_job(get_db(), job_id)
         flash("请选择停招原因：停止招聘或已招满。", "error")
         return redirect(url_for("employers.postings"))
-    set_job_status(db, job["id"], form.status.data)
-    flash(f"“{job['title']}”已{'招满' if form.status.data == 'filled' else '停止招聘'}，不再推荐给求职者。", "success")
+    job = actions_postings.close(get_db(), current_user, job_id, form.status.data)
+    flash(f"“{job['title']}”已{'招满' if job['status'] == 'filled' else '停止招聘'}，不再推荐给求职者。", "success")
     return redirect(url_for("employers.postings", _anchor=f"job-{job['id']}"))
 
 
 @bp.post("/postings/<int:job_id>/reopen")
 @role_required("employer")
 def posting_reopen(job_id: int):
-    db = get_db()
-    job = _own_job(db, job_id)
-    if not permissions.can_edit_job(current_user, job):
-        abort(404)
-    set_job_status(db, job["id"], "open")
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    job = actions_postings.reopen(get_db(), current_user, job_id)
     flash(f"“{job['title']}”已重新开始招聘。", "success")
     return redirect(url_for("employers.postings", _anchor=f"job-{job['id']}"))
 
 
 # --- 合适人选 ----------------------------------------------------------------------------------------------
-
-def _shown_worker(db, worker: dict, employer_id: int) -> tuple[dict | None, bool]:
-    """The worker as this employer may see them (None when hidden) and whether they are related."""
-    related = applications_model.related_to_employer(db, employer_id, worker["id"])
-    level = permissions.worker_visibility(current_user, worker, related_to_employer=related)
-    shown = permissions.present_worker(worker, level)
-    if shown is not None:
-        # These pages never show an ID number, not even masked.
-        for key in ("id_masked", "id_number", "id_number_enc", "id_hash", "phone_masked"):
-            shown.pop(key, None)
-    return shown, level == permissions.CONTACT
-
 
 @bp.get("/postings/<int:job_id>/candidates")
 @role_required("employer")
@@ -308,21 +266,12 @@ def candidates(job_id: int):
     from matching.service import candidates_for_job
 
     db = get_db()
-    job = _own_job(db, job_id)
-    if not permissions.can_view_candidates(current_user, job):
-        abort(404)
-    employer_id = _employer_id()
+    job = actions_matches.job(db, current_user, job_id)
     found = candidates_for_job(db, job["id"], k=CANDIDATES_K) if job["status"] == "open" else []
-    applied = {a["worker_id"]: a for a in applications_model.for_job(db, job["id"])}
-    rows = []
-    for match in found:
-        worker = workers_model.get_worker(db, match.worker_id)
-        if worker is None:
-            continue
-        shown, contact = _shown_worker(db, worker, employer_id)
-        if shown is None:
-            continue
-        rows.append({"match": match, "worker": shown, "contact": contact, "application": applied.get(worker["id"])})
+    shown = {w["id"]: w for w in actions_workers.candidates(db, current_user, job, [m.worker_id for m in found])}
+    applied = {a["worker_id"]: a for a in actions_applications.list_for(db, current_user, job_id=job["id"])[0]}
+    rows = [{"match": m, "worker": shown[m.worker_id], "application": applied.get(m.worker_id)}
+            for m in found if m.worker_id in shown]
     return render_template("employers/candidates.html", job=job, rows=rows)
 
 
@@ -356,24 +305,23 @@ def applications():
             abort(404)
         job = _own_job(db, int(job_arg))
     status = request.args.get("status", "").strip()
-    if status not in PIPELINE:
+    if status not in applications_model.APPLICATION_STATUSES:
         status = ""
-    rows = applications_model.for_job(db, job["id"]) if job else applications_model.for_employer(db, employer["id"])
+    rows, _total = actions_applications.list_for(db, current_user, job_id=job["id"] if job else None,
+                                                 pipeline_order=True)
     counts = Counter(r["status"] for r in rows)
     if status:
         rows = [r for r in rows if r["status"] == status]
     items = []
     for app_row in rows:
         worker = workers_model.get_worker(db, app_row["worker_id"])
-        if worker is None:
-            continue
-        shown, _contact = _shown_worker(db, worker, employer["id"])
-        if shown is None:
-            continue
-        items.append({"application": app_row, "worker": shown})
-    groups = [(s, [i for i in items if i["application"]["status"] == s]) for s in PIPELINE]
+        shown = actions_workers.present(db, current_user, worker) if worker is not None else None
+        if shown is not None:
+            items.append({"application": app_row, "worker": shown})
+    order = [*PIPELINE, *(s for s in applications_model.APPLICATION_STATUSES if s not in PIPELINE)]
+    groups = [(s, [i for i in items if i["application"]["status"] == s]) for s in order]
     groups = [(s, g) for s, g in groups if g]
-    postings_list, _ = list_jobs(db, employer_id=employer["id"], limit=MAX_POSTINGS)
+    postings_list, _ = actions_postings.list_for(db, current_user, employer_id=employer["id"], limit=MAX_POSTINGS)
     return render_template("employers/applications.html", employer=employer, job=job, status=status, groups=groups,
                            counts=counts, total=sum(counts.values()), postings=postings_list,
                            status_url=lambda s: _applications_url(job["id"] if job else None, s))
@@ -383,14 +331,7 @@ def applications():
 @role_required("employer")
 def application_update(application_id: int):
     db = get_db()
-    application = applications_model.get_application(db, application_id)
-    if application is None:
-        abort(404)
-    job = get_job(db, application["job_id"])
-    worker = workers_model.get_worker(db, application["worker_id"])
-    if job is None or worker is None or not permissions.owns_job(current_user, job) \
-            or not permissions.can_update_application(current_user, application, job, worker):
-        abort(404)
+    application = actions_applications.get(db, current_user, application_id)
     form = ApplicationForm()
     back = _applications_url(form.back_job.data if (form.back_job.data or "").isdigit() else None,
                              form.back_status.data)
@@ -399,9 +340,13 @@ def application_update(application_id: int):
         return redirect(back)
     try:
         note = clean_text(form.note.data, "备注", max_length=500, field="note")
-        placement_id = applications_model.set_status(db, application["id"], form.status.data, note,
-                                                     user_id=getattr(current_user, "id", None))
-    except (applications_model.ApplicationError, ValidationError) as exc:
+        placement_id = actions_applications.change_status(db, current_user, application_id, form.status.data, note)
+    except ValidationError as exc:
+        flash(f"{application['worker_name']}：{exc}", "error")
+        return redirect(back)
+    except ActionError as exc:
+        if exc.kind in ("not_found", "forbidden"):
+            raise
         flash(f"{application['worker_name']}：{exc}", "error")
         return redirect(back)
     if placement_id is not None:

@@ -15,9 +15,11 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 
 from app.database import get_db
-from app.web import role_required
+from app.web import role_required, show_error
 from matching.rematch import rematch
+from models.actions import certificates as certificate_actions
 from models.actions import placements as actions
+from models.actions import subsidies as subsidy_actions
 from models.errors import ActionError
 from models.notifier import inbox, mark_done
 from models.people.pii import mask_phone
@@ -35,19 +37,6 @@ CHANNEL_CHOICES = [SelectChoice(c, c) for c in FOLLOW_UP_CHANNELS]
 @bp.context_processor
 def _template_globals() -> dict:
     return {"mask_phone": mask_phone}
-
-
-def show_error(form: FlaskForm, exc: ActionError) -> None:
-    """Put each message of a refused action on its form field (the form's own errors when no field fits).
-    Records the actor may not know about, and refusals of the whole request, go to the error page."""
-    if exc.kind in ("not_found", "forbidden"):
-        raise exc
-    for field, message in exc.errors:
-        target = getattr(form, field, None) if field else None
-        if target is None or not hasattr(target, "errors"):
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
 
 
 # --- forms ------------------------------------------------------------------------------------------------
@@ -148,6 +137,9 @@ def _render_detail(db, placement_id: int, form: FollowUpForm | None = None,
         form = FollowUpForm(data={"date": today.isoformat()})
     return render_template("placements/detail.html", view=view, p=view.placement, state=view.state,
                            matches=matches, today=today, form=form,
+                           certificate=certificate_actions.get(db, current_user, placement_id),
+                           subsidies=subsidy_actions.for_placement(db, current_user, placement_id),
+                           sign_form=AcknowledgeForm(), claim_form=AcknowledgeForm(),
                            end_form=end_form or EndPlacementForm(data={"end_date": today.isoformat()})), status
 
 

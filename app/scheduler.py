@@ -38,6 +38,7 @@ import sqlite_utils
 
 from matching.index import verify_all
 from models.access import SYSTEM
+from models.actions import exchange as exchange_actions
 from models.actions import placements as placement_actions
 from models.actions import reports as report_actions
 from models.notifier import Message, notify, retry_failed
@@ -65,13 +66,19 @@ class JobSpec:
     minute: int
     month: int | None = None     # annual jobs: month and day
     day: int | None = None
+    quarterly: bool = False      # quarterly jobs: the first day of January, April, July and October
 
     def period(self, now: datetime) -> str:
+        if self.quarterly:
+            return f"{now.year}Q{(now.month - 1) // 3 + 1}"
         return str(now.year) if self.month else now.date().isoformat()
 
     def is_due(self, now: datetime) -> bool:
         """Has this period's scheduled time passed (so a missing run should be caught up)?"""
-        if self.month:
+        if self.quarterly:
+            at = now.replace(month=(now.month - 1) // 3 * 3 + 1, day=1, hour=self.hour, minute=self.minute,
+                             second=0, microsecond=0)
+        elif self.month:
             at = now.replace(month=self.month, day=self.day, hour=self.hour, minute=self.minute,
                              second=0, microsecond=0)
         else:
@@ -80,7 +87,9 @@ class JobSpec:
 
     def cron(self) -> dict:
         fields = {"hour": self.hour, "minute": self.minute}
-        if self.month:
+        if self.quarterly:
+            fields.update(month="1,4,7,10", day=1)
+        elif self.month:
             fields.update(month=self.month, day=self.day)
         return fields
 
@@ -127,11 +136,18 @@ def job_annual_report(db: sqlite_utils.Database, now: datetime) -> dict:
     return {"path": str(path)}
 
 
+def job_partner_exchange(db: sqlite_utils.Database, now: datetime) -> dict:
+    """Write each partner county's workers, placed and not yet placed, into TONGBANG_DATA_DIR/exchange/."""
+    return exchange_actions.export_quarter(db, SYSTEM, today=now.date())
+
+
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("followup_reminders", "每日回访提醒（今日回访与逾期，写入消息箱）", job_followup_reminders, 7, 30),
     JobSpec("verify_index", "夜间校验匹配索引（过期则重建）", job_verify_index, 2, 30),
     JobSpec("recompute_stability", "夜间重算离职风险与单位留存率", job_recompute_stability, 3, 0),
     JobSpec("annual_report", "年度报表（每年 12 月 1 日生成）", job_annual_report, 6, 0, month=12, day=1),
+    JobSpec("partner_exchange", "协作地区交换数据（每季度首日按区县导出已就业和未就业人员）", job_partner_exchange, 5, 0,
+            quarterly=True),
 )}
 
 

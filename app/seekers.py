@@ -24,11 +24,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.database import get_db
-from app.web import role_required
-from models import access as permissions
+from app.web import role_required, show_error
+from models.actions import applications as actions_applications
+from models.actions import postings as actions_postings
+from models.actions import workers as actions_workers
+from models.errors import ActionError
 from models.hiring import applications as applications_model
 from models.hiring.jobs import get_job, list_jobs
-from models.intake.records import WORKER_FIELDS, clean_worker
+from models.intake.records import WORKER_FIELDS
 from models.intake.validation import SHANDONG_CITIES, ValidationError, parse_salary
 from models.people import workers as workers_model
 from models.placement.placements import left_job_ids
@@ -116,7 +119,7 @@ def matches():
     found = jobs_for_worker(db, worker["id"], k=MATCHES_K, exclude_job_ids=left_job_ids(db, worker["id"]))
     jobs = {j["id"]: j for j in (get_job(db, m.job_id) for m in found) if j}
     return render_template("seekers/matches.html", worker=worker, matches=found, jobs=jobs,
-                           applied=applications_model.applied_job_ids(db, worker["id"]),
+                           applied=applications_model.applied_job_ids(db, worker["id"], active_only=True),
                            missing=thin_profile(worker))
 
 
@@ -174,7 +177,7 @@ def search():
                                 exclude_job_ids=left_job_ids(db, worker["id"]))
         jobs = {j["id"]: j for j in (get_job(db, m.job_id) for m in found) if j}
         return render_template("seekers/search.html", form=form, searched=searched, ranked=True, matches=found,
-                               jobs=jobs, applied=applications_model.applied_job_ids(db, worker["id"]),
+                               jobs=jobs, applied=applications_model.applied_job_ids(db, worker["id"], active_only=True),
                                cap=SEARCH_K, pager=None)
     # Other roles: open postings, newest first, filtered by the same rules as the ranked search.
     page = _page_number()
@@ -203,14 +206,12 @@ def _page_url(page: int) -> str:
 @role_required("worker", "employer", "staff", "admin")
 def job_detail(job_id: int):
     db = get_db()
-    job = get_job(db, job_id)
-    if job is None or not permissions.can_view_job(current_user, job):
-        abort(404)
+    job = actions_postings.get(db, current_user, job_id)
     fit, applied = None, False
     if _is_worker():
         worker = _own_worker(db)
         fit = fit_for_job(db, worker["id"], job)
-        applied = job_id in applications_model.applied_job_ids(db, worker["id"])
+        applied = job_id in applications_model.applied_job_ids(db, worker["id"], active_only=True)
     return render_template("seekers/job_detail.html", job=job, fit=fit, applied=applied,
                            back=_safe_next(request.args.get("next")))
 
@@ -220,43 +221,63 @@ def job_detail(job_id: int):
 @bp.post("/jobs/<int:job_id>/apply")
 @role_required("worker")
 def apply(job_id: int):
+    """Apply (or accept the recommendation of this posting): ``actions.applications.apply`` checks the
+    posting is open, the hard requirements and a second application."""
     db = get_db()
-    worker = _own_worker(db)
-    job = get_job(db, job_id)
-    if job is None:
-        abort(404)
-    if not permissions.can_apply(current_user, worker):
-        abort(403)
     back = _safe_next(request.form.get("next")) or url_for("seekers.job_detail", job_id=job_id)
-    if job.get("status") != "open":
-        flash(f"“{job['title']}”已停止招聘，不能再投递了。看看其他岗位吧。", "error")
-        return redirect(_safe_next(request.form.get("next")) or url_for("seekers.matches"))
-    if job_id in applications_model.applied_job_ids(db, worker["id"]):
-        flash(f"您已经投递过“{job['title']}”了，不用重复投递，请等待单位联系。", "error")
-        return redirect(back)
-    fit = fit_for_job(db, worker["id"], job)
-    if not fit["ok"]:
-        flash(f"不能投递“{job['title']}”：{'；'.join(fit['failures'])}。", "error")
-        return redirect(url_for("seekers.job_detail", job_id=job_id))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     try:
-        applications_model.apply(db, worker["id"], job_id)
-    except applications_model.ApplicationError as exc:
-        flash(f"没有投递成功：{exc}", "error")
-    else:
-        flash(f"已投递“{job['title']}”（{job['employer_name']}）。单位看到后会联系您，请保持手机畅通。", "success")
+        application_id = actions_applications.apply(db, current_user, job_id)
+    except ActionError as exc:
+        if exc.kind == "not_found":
+            raise
+        flash(exc.message, "error")
+        return redirect(back)
+    row = actions_applications.get(db, current_user, application_id)
+    flash(f"已投递“{row['job_title']}”（{row['employer_name']}）。单位看到后会联系您，请保持手机畅通。", "success")
     return redirect(back)
 
 
 # --- 我的投递 ----------------------------------------------------------------------------------------------
 
+class AnswerForm(FlaskForm):
+    """Accept or decline a recommendation, withdraw an application (the button says which)."""
+
+
+#: The worker's answers on 我的投递: button → (action, message after it).
+ANSWERS = {
+    "accept": (actions_applications.accept, "已接受推荐，投递已发给单位。单位看到后会联系您。"),
+    "decline": (actions_applications.decline, "已告诉工作人员您不接受这个推荐。"),
+    "withdraw": (actions_applications.withdraw, "已撤回投递，单位会看到您已撤回。"),
+}
+
+
 @bp.get("/me/applications")
 @role_required("worker")
 def applications():
     db = get_db()
-    worker = _own_worker(db)
-    rows = applications_model.for_worker(db, worker["id"])
+    rows, _total = actions_applications.list_for(db, current_user, pipeline_order=True)
     return render_template("seekers/applications.html", rows=rows, labels=applications_model.WORKER_LABELS,
-                           sources=SOURCE_LABELS)
+                           sources=SOURCE_LABELS, form=AnswerForm(), withdrawable=actions_applications.WITHDRAWABLE)
+
+
+@bp.post("/me/applications/<int:application_id>/<any(accept, decline, withdraw):answer>")
+@role_required("worker")
+def answer(application_id: int, answer: str):
+    """The worker accepts or declines a recommendation, or withdraws an application."""
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    action, done = ANSWERS[answer]
+    try:
+        row = action(get_db(), current_user, application_id)
+    except ActionError as exc:
+        if exc.kind == "not_found":
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(f"“{row['job_title']}”：{done}", "success")
+    return redirect(url_for("seekers.applications", _anchor=f"application-{application_id}"))
 
 
 # --- 我的资料 ----------------------------------------------------------------------------------------------
@@ -303,22 +324,14 @@ def _form_data(worker: dict) -> dict:
 
 
 def _save_profile(db, form: ProfileForm, worker: dict) -> tuple[bool, list[str]]:
-    """Validate and store; returns (saved, errors not tied to a form field). Field errors are attached
-    to ``form`` next to their field."""
-    raw = {name: worker.get(name) for name in KEPT}
-    raw.update({name: (getattr(form, name).data or "").strip() for name in EDITABLE})
-    raw["id_number"] = workers_model.stored_id_number(db, worker["id"]) or ""
-    record, errors = clean_worker(raw)
-    general: list[str] = []
-    for error in errors:
-        target = getattr(form, ERROR_FIELD.get(error.field or "", error.field or ""), None)
-        if error.field in EDITABLE or error.field in ERROR_FIELD:
-            target.errors = [*target.errors, error.message]
-        else:
-            general.append(f"{error.message}（这一项请联系工作人员修改）")
-    if record is None:
-        return False, general
-    workers_model.upsert_worker(db, record)
+    """Save through ``actions.workers.edit_worker`` (the worker's own fields); returns (saved, errors not tied
+    to a form field). Field errors are attached to ``form`` next to their field."""
+    changes = {name: (getattr(form, name).data or "").strip() for name in EDITABLE}
+    try:
+        actions_workers.edit_worker(db, current_user, worker["id"], changes)
+    except ActionError as exc:
+        general = show_error(form, exc, aliases=ERROR_FIELD)
+        return False, [f"{m}（这一项请联系工作人员修改）" for m in general]
     return True, []
 
 

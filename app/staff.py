@@ -34,6 +34,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.database import get_db
 from app.web import role_required
+from app.web import show_error as web_show_error
 from matching.service import candidates_for_job, jobs_for_worker
 from models import access
 from models.actions import applications as application_actions
@@ -41,6 +42,7 @@ from models.actions import imports as import_actions
 from models.actions import matches as match_actions
 from models.actions import placements as placement_actions
 from models.actions import postings as posting_actions
+from models.actions import subsidies as subsidy_actions
 from models.actions import workers as worker_actions
 from models.errors import ActionError
 from models.hiring.applications import applied_job_ids
@@ -168,22 +170,8 @@ class ImportForm(FlaskForm):
 
 
 def show_error(form: FlaskForm, exc: ActionError, fallback: str | None = None) -> list[str]:
-    """Put each (field, message) of a refused action next to its form field (``fallback`` takes those of no
-    field of the form); returns the messages left over, which the page shows on top. A refusal the form
-    cannot explain — ``not_found``, or ``forbidden`` on no field of the form — is re-raised, so the page
-    becomes the error page of its kind (404, 403) as the API answers it."""
-    if exc.kind == "not_found":
-        raise exc
-    general: list[str] = []
-    for name, message in exc.errors:
-        target = form._fields.get(ERROR_FIELD.get(name or "", name or "")) or form._fields.get(fallback or "")
-        if target is None:
-            general.append(message)
-        else:
-            target.errors = [*target.errors, message]
-    if general and exc.kind == "forbidden":
-        raise exc
-    return general
+    """``app.web.show_error`` with this area's field names."""
+    return web_show_error(form, exc, fallback=fallback, aliases=ERROR_FIELD)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -305,7 +293,9 @@ def _render_detail(db, worker_id: int, *, revealed: str | None = None, account_f
                            placements=placements, account=file["account"], account_form=account_form,
                            revealed=revealed, new_account=new_account, button=ButtonForm(formdata=None),
                            consentable=consentable, consent_form=consent_form or ConsentForm(formdata=None),
-                           consent_for=consent_for, general=general or [])
+                           consent_for=consent_for, general=general or [],
+                           subsidies=subsidy_actions.for_worker(db, current_user, worker_id)
+                           if access.staff_covers_worker(current_user, worker) else [])
 
 
 @bp.get("/workers/<int:worker_id>")

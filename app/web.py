@@ -43,7 +43,7 @@ login_manager.session_protection = "basic"
 
 #: Blueprints, in registration order. Each module exposes ``bp``.
 BLUEPRINTS = ("app.auth", "app.seekers", "app.employers", "app.staff", "app.followups", "app.dashboard",
-              "app.api")
+              "app.programme", "app.api")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -148,6 +148,30 @@ def _action_error_page(exc: ActionError):
     if exc.kind == "not_found":
         return _error_page(*ERROR_PAGES[404])
     return _error_page(exc.status, ACTION_TITLES[exc.kind], exc.message)
+
+
+def show_error(form, exc: ActionError, *, fallback: str | None = None,
+               aliases: dict[str, str | None] | None = None) -> list[str]:
+    """Put each (field, message) of a refused action next to its form field (``aliases`` maps an action's
+    field name to the form's; ``fallback`` takes those of no field of the form); returns the messages left
+    over (also in ``form.form_errors``), which the page shows on top. A refusal the form cannot explain —
+    ``not_found``, or ``forbidden`` on no field of the form — is re-raised, so the page becomes the error
+    page of its kind (404, 403), as the API answers it."""
+    if exc.kind == "not_found":
+        raise exc
+    aliases = aliases or {}
+    general: list[str] = []
+    for name, message in exc.errors:
+        key = aliases.get(name or "", name or "")
+        target = (form._fields.get(key) if key else None) or form._fields.get(fallback or "")
+        if target is None:
+            general.append(message)
+        else:
+            target.errors = [*target.errors, message]
+    if general and exc.kind == "forbidden":
+        raise exc
+    form.form_errors.extend(general)
+    return general
 
 
 def _register_error_handlers(app: Flask) -> None:

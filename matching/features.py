@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from matching import weights as W
@@ -42,6 +42,7 @@ class Occupation:
     code: str
     name: str
     score: float = 0.0
+    phrase: str = ""           # the worker's own words it was read from (desired occupations only)
 
 
 def display_name(name: str) -> str:
@@ -83,7 +84,46 @@ def prepare_worker(worker: dict) -> dict:
     prepared["_experience_occ"] = experience_occupations(worker)
     prepared["_words"] = _worker_words(worker)
     prepared["_word_bigrams"] = _bigrams(prepared["_words"])
+    prepared["_vague"] = is_vague(worker, prepared["_desired_occ"])
+    prepared["_couple"] = is_couple(worker)
     return prepared
+
+
+# A seeker who says any job will do (啥活都行, 有活就干, 力气大能吃苦, 工资高点就行): no trade to match, so the
+# broad manual jobs (production, loading, sorting, packing, building labour) are what they asked for.
+_VAGUE = re.compile(r"啥活|什么活|什么都|啥都|干啥都|都行|都可以|都能干|有活就|力气|能吃苦|挣钱多|工资高|钱多|不挑")
+_COUPLE = re.compile(r"两口子|夫妻|和老婆|和老公|跟老婆|跟老公|和爱人|带家属")
+
+
+def is_vague(worker: dict, desired: list[Occupation] | None = None) -> bool:
+    """Whether the worker's 求职意向 says any (manual) job will do and names no specific trade."""
+    text = worker.get("desired_jobs") or ""
+    if not _VAGUE.search(text):
+        return False
+    desired = desired_occupations(worker) if desired is None else desired
+    return all(is_broad(o.code) for o in desired)
+
+
+def is_couple(worker: dict) -> bool:
+    """A couple looking for work together: 夫妻房 among the needs, or 两口子/夫妻 in the wish."""
+    return "夫妻房" in (worker.get("needs") or []) or bool(_COUPLE.search(worker.get("desired_jobs") or ""))
+
+
+def is_broad(code: str) -> bool:
+    """A code that only names a major or middle group (6-00-00-00 生产制造及有关人员): not a trade."""
+    parts = code.split("-")
+    return len(parts) < 3 or parts[2] == "00"
+
+
+# The broad manual work of this market, as 职业分类大典 codes (prefixes): production and building work
+# (major group 6, except its auxiliary office/safety/QC roles), loading and carrying, sorting and
+# warehouse handling, and farm labour. Used for vague seekers only.
+MANUAL_PREFIXES = ("6-", "4-02-05-01", "4-02-06-02", "4-02-07-09", "4-02-07-01", "5-0")
+NOT_MANUAL_PREFIXES = ("6-31-99", "6-31-06", "6-31-03", "6-29-02-00")
+
+
+def is_manual(code: str) -> bool:
+    return code.startswith(MANUAL_PREFIXES) and not code.startswith(NOT_MANUAL_PREFIXES)
 
 
 def desired_occupations(worker: dict) -> list[Occupation]:
@@ -95,7 +135,7 @@ def desired_occupations(worker: dict) -> list[Occupation]:
         for part in _SPLIT.split(phrase):
             found = _classify(part) if part else ()
             if found and found[0].code not in out:
-                out[found[0].code] = found[0]
+                out[found[0].code] = replace(found[0], phrase=part.strip())
     return list(out.values())
 
 
@@ -207,15 +247,24 @@ def classifier_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _same_family(a: str, b: str) -> bool:
+def _family(a: str, b: str) -> float:
+    """1.0 same code, 0.6 same minor group (X-XX-XX), 0.3 same middle group (X-XX), else 0.0."""
     from models.intake.occupations import same_family
 
-    return bool(same_family(a, b))
+    return float(same_family(a, b))
 
 
 def _bigrams(text: str) -> set[str]:
     chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def _cjk_bigrams(text: str) -> set[str]:
+    """Pairs of adjacent Chinese characters only (numbers such as the 10 of 干了10年 / 月10000 say nothing)."""
+    out: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return out
 
 
 # Generic bigrams that say nothing about the trade.
@@ -235,11 +284,11 @@ def experience_phrase(worker: dict, job: dict) -> str | None:
     phrases = experience_clauses(worker.get("experience"))
     if not phrases:
         return None
-    target = _bigrams((job.get("title") or "") + "".join(job.get("skills") or [])) - _GENERIC
+    target = _cjk_bigrams((job.get("title") or "") + "".join(job.get("skills") or [])) - _GENERIC
     job_codes = {o.code for o in job_occupations(job)[:1]}
     best, best_score = None, 0.0
     for phrase in phrases:
-        score = float(len(_bigrams(phrase) & target))
+        score = float(len(_cjk_bigrams(phrase) & target))
         codes = {o.code for o in _classify(phrase)[:1]}
         if codes & job_codes:
             score += 1.5
@@ -256,10 +305,12 @@ class Signals:
     semantic: float = W.NEUTRAL
     occupation: float = 0.0
     occupation_name: str = ""
-    occupation_kind: str = ""          # 'desired' | 'family' | 'experience' | ''
+    occupation_kind: str = ""          # desired broad family experience(_family) skill(_family) manual or ''
+    occupation_phrase: str = ""        # the worker's own words the agreement was read from
     experience_phrase: str | None = None
     skills: float = W.NEUTRAL
     skills_matched: list[str] = field(default_factory=list)
+    skills_named: list[str] = field(default_factory=list)   # of those, as the worker's record words them
     city: float = W.NEUTRAL
     city_match: str | None = None
     salary: float = W.NEUTRAL
@@ -281,29 +332,49 @@ class Signals:
 
 
 def occupation_signal(worker: dict, job: dict, signals: Signals) -> None:
-    """Occupation agreement: job title's code vs the worker's desired (then experienced) occupations."""
+    """Occupation agreement: the job title's code against the worker's desired, then experienced occupations.
+
+    Graded by how close (``weights``): the desired code itself; the same minor group (related trade: 电焊工 /
+    切割工; the middle group is too wide: 车工 and 焊工 share 6-18, and 平车工 reads as 车工); experience of the code itself or of its minor group (transferable
+    experience); a desired code that only names a broad group (生产制造及有关人员, from 普工/进厂) counts as
+    broad agreement; and for a vague seeker any broad manual job does.
+    """
     job_occ = job_occupations(job)
     if not job_occ:
         return
+    occ = job_occ[0]
     desired = desired_occupations(worker)
-    desired_codes = {o.code: o for o in desired}
-    for occ in job_occ[:1]:
-        if occ.code in desired_codes:
-            signals.occupation, signals.occupation_kind = 1.0, "desired"
-            signals.occupation_name = occ.name
-            return
-    experienced = experience_occupations(worker)
-    best = 0.0
-    for occ in job_occ[:1]:
-        for want in desired:
-            if _same_family(occ.code, want.code) and W.OCCUPATION_SAME_FAMILY > best:
-                best = W.OCCUPATION_SAME_FAMILY
-                signals.occupation_kind, signals.occupation_name = "family", want.name
-        for had, _phrase in experienced:
-            if had.code == occ.code and W.OCCUPATION_FROM_EXPERIENCE > best:
-                best = W.OCCUPATION_FROM_EXPERIENCE
-                signals.occupation_kind, signals.occupation_name = "experience", occ.name
-    signals.occupation = best
+    best, kind, name, said = 0.0, "", "", ""
+
+    def take(value: float, what: str, label: str, words: str = "") -> None:
+        nonlocal best, kind, name, said
+        if value > best:
+            best, kind, name, said = value, what, label, words
+
+    for want in desired:
+        if want.code == occ.code:
+            if is_broad(occ.code):
+                take(W.OCCUPATION_BROAD_SAME, "broad", occ.name, want.phrase)
+            else:
+                take(1.0, "desired", occ.name, want.phrase)
+            continue
+        if is_broad(want.code):
+            if occ.code.startswith(want.code.split("-")[0] + "-") and is_manual(occ.code):
+                take(W.OCCUPATION_BROAD, "broad", occ.name, want.phrase)
+            continue
+        if _family(occ.code, want.code) >= 0.6:
+            take(W.OCCUPATION_SAME_FAMILY, "family", occ.name, want.phrase)
+    skills = set(worker.get("skills") or [])
+    for had, phrase in experience_occupations(worker):
+        source = "skill" if phrase in skills else "experience"     # a phrase of the skills list, or of 工作经历
+        if had.code == occ.code and not is_broad(occ.code):
+            take(W.OCCUPATION_FROM_EXPERIENCE, source, occ.name, phrase)
+        elif not is_broad(had.code) and _family(occ.code, had.code) >= 0.6:
+            take(W.OCCUPATION_EXPERIENCE_FAMILY, source + "_family", occ.name, phrase)
+    if worker.get("_vague", False) and is_manual(occ.code):
+        take(W.OCCUPATION_VAGUE_MANUAL, "manual", occ.name, (worker.get("desired_jobs") or "").strip())
+    signals.occupation, signals.occupation_kind, signals.occupation_name = best, kind, name
+    signals.occupation_phrase = said
 
 
 def _worker_words(worker: dict) -> str:
@@ -319,12 +390,20 @@ def skill_signal(worker: dict, job: dict, signals: Signals) -> None:
     mine = {s for s in (worker.get("skills") or [])}
     words = worker.get("_words") or _worker_words(worker)
     word_bigrams = worker.get("_word_bigrams") or _bigrams(words)
-    matched = []
+    matched, named = [], []
     for skill in wanted:
-        literal = skill in mine or skill in words or any(m and (m in skill or skill in m) for m in mine)
-        if literal or (len(skill) >= 3 and (_bigrams(skill) & word_bigrams) - _GENERIC):
+        if skill in mine or skill in words:
             matched.append(skill)
+            named.append(skill)
+            continue
+        inside = [m for m in mine if m and (m in skill or skill in m)]
+        if inside:
+            matched.append(skill)
+            named.extend(inside[:1])          # the worker's own word (焊接 for 焊接工艺), never the posting's
+        elif len(skill) >= 3 and (_bigrams(skill) & word_bigrams) - _GENERIC:
+            matched.append(skill)             # counts for the score; too loose to be named as a skill they have
     signals.skills_matched = matched
+    signals.skills_named = list(dict.fromkeys(named))
     signals.skills = len(matched) / len(wanted)
 
 

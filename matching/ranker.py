@@ -31,6 +31,7 @@ class Scored:
     signals: Signals
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    other: bool = False            # below the relevance floor: shown apart, as 其他在招岗位
 
 
 def semantic_scaler(pool: list[float]):
@@ -49,15 +50,30 @@ def semantic_scaler(pool: list[float]):
     return scale
 
 
-def combine(signals: Signals) -> float:
-    """Weighted mean of the soft signals minus the penalty for unverifiable requirements, in 0..1."""
+def combine(signals: Signals, worker: dict | None = None) -> float:
+    """Weighted mean of the soft signals minus the penalties (unverifiable requirements; no 夫妻房 for a
+    couple), in 0..1. A vague seeker's pay and housing weigh more (``VAGUE_NEEDS_FACTOR``)."""
     values = signals.as_dict()
     weights = W.soft_weights(with_stability="stability" in values)
+    if worker is not None and worker.get("_vague"):
+        weights["needs"] *= W.VAGUE_NEEDS_FACTOR
+        weights["salary"] *= W.VAGUE_NEEDS_FACTOR
     total = sum(weights.values())
     score = sum(weights[name] * values[name] for name in weights) / total
     unverified = sum(1 for w in signals.warnings if "待核实" in w)
     score -= W.PENALTY_UNVERIFIED * unverified
+    if worker is not None and worker.get("_couple") and "夫妻房" not in signals.needs_met:
+        score -= W.PENALTY_NO_COUPLE_ROOM
     return max(0.0, min(1.0, score))
+
+
+def below_floor(signals: Signals, worker: dict | None = None) -> bool:
+    """No evidence that the job is the worker's kind of work (see ``weights.SEMANTIC_FLOOR``). For a
+    worker whose wish or experience names occupations, closeness of text alone must be higher."""
+    if signals.occupation > 0 or signals.skills_matched:
+        return False
+    coded = bool(worker and (worker.get("_desired_occ") or worker.get("_experience_occ")))
+    return signals.semantic < (W.SEMANTIC_FLOOR_CODED if coded else W.SEMANTIC_FLOOR)
 
 
 def score_pair(worker: dict, job: dict, sim: float, scale, *, today: date | None = None,
@@ -69,7 +85,7 @@ def score_pair(worker: dict, job: dict, sim: float, scale, *, today: date | None
     signals = soft_signals(worker, job, hard, stability)
     signals.semantic_raw = float(sim)
     signals.semantic = scale(float(sim))
-    return Scored(job, combine(signals), signals)
+    return Scored(job, combine(signals, worker), signals)
 
 
 def explain(worker: dict, job: dict, scored: Scored) -> Scored:
@@ -81,14 +97,17 @@ def explain(worker: dict, job: dict, scored: Scored) -> Scored:
 
 
 def _sorted(items: list[Scored], key_id: str) -> list[Scored]:
-    return sorted(items, key=lambda s: (-round(s.score, 9), -s.signals.semantic_raw, s.record.get(key_id, 0)))
+    return sorted(items, key=lambda s: (s.other, -round(s.score, 9), -s.signals.semantic_raw,
+                                        s.record.get(key_id, 0)))
 
 
 def rank_jobs(worker: dict, candidates: list[tuple[dict, float]], *, today: date | None = None,
               stability: dict | None = None, scale=None, explain_top: int | None = None) -> list[Scored]:
     """Rank candidate jobs ``[(job, similarity)]`` for a worker: feasible ones only, best first.
 
-    Reasons are written for the first ``explain_top`` results (all when ``None``).
+    The main list comes first; jobs below the relevance floor (``below_floor``) follow it, each marked
+    ``other`` (the 其他在招岗位 list). Reasons are written for the first ``explain_top`` results (all when
+    ``None``).
     """
     scale = scale or semantic_scaler([sim for _job, sim in candidates])
     worker = prepare_worker(worker)
@@ -97,6 +116,7 @@ def rank_jobs(worker: dict, candidates: list[tuple[dict, float]], *, today: date
     for job, sim in candidates:
         scored = score_pair(worker, job, sim, scale, today=today, stability=stability)
         if scored is not None:
+            scored.other = below_floor(scored.signals, worker)
             out.append(scored)
     ranked = _sorted(out, "id")
     for scored in ranked[:explain_top]:

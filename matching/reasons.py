@@ -30,21 +30,43 @@ def experience_reason(phrase: str) -> str:
     return f"做过{phrase}"
 
 
+def _quote(words: str, limit: int = 16) -> str:
+    words = (words or "").strip()
+    return words if len(words) <= limit else words[:limit] + "…"
+
+
 def reasons_for(job: dict, signals: Signals) -> list[str]:
-    """Plain-Chinese reasons for a feasible (worker, job) pair, most important first; never empty."""
+    """Plain-Chinese reasons for a feasible (worker, job) pair, most important first; never empty.
+
+    True and specific: a skill, certificate or experience is named only as the worker's record has it
+    (the worker's own words are quoted), an occupation claim names the posting's occupation and the wish it
+    agrees with, and every list carries the posting's own facts (pay, city) rather than a generic line, so
+    two jobs get the same list only when they match for the same reasons.
+    """
     out: list[str] = []
-    if signals.occupation_kind == "desired":
-        out.append(f"岗位与求职意向一致：{signals.occupation_name}")
-    elif signals.occupation_kind == "family":
-        out.append(f"与求职意向相近：{signals.occupation_name}")
+    kind, name, said = signals.occupation_kind, signals.occupation_name, signals.occupation_phrase
+    if kind == "desired":
+        out.append(f"岗位与求职意向一致：{name}")
+    elif kind == "family":
+        out.append(f"与求职意向“{_quote(said)}”是相关工种：{name}" if said else f"相关工种：{name}")
+    elif kind == "broad":
+        out.append(f"符合求职意向“{_quote(said)}”：{name}" if said else f"符合求职意向：{name}")
+    elif kind == "manual":
+        out.append(f"体力活、普工类（{name}），符合“{_quote(said)}”")
     for cert in signals.held_certificates:
         out.append(f"持有{cert}")
     if signals.experience_phrase:
         out.append(experience_reason(signals.experience_phrase))
-    elif signals.occupation_kind == "experience":
-        out.append(f"做过{signals.occupation_name}相关工作")
-    if signals.skills_matched:
-        out.append("技能相符：" + "、".join(signals.skills_matched[:4]))
+    elif kind == "experience" and said:
+        out.append(f"经历对口：{_quote(said, 20)}")
+    elif kind == "experience_family" and said:
+        out.append(f"经历相关：{_quote(said, 20)}（相关工种：{name}）")
+    if kind == "skill" and said:
+        out.append(f"技能对口：{said}")
+    elif kind == "skill_family" and said:
+        out.append(f"相关技能：{said}（相关工种：{name}）")
+    if signals.skills_named:
+        out.append("技能相符：" + "、".join(signals.skills_named[:4]))
     if signals.city_match:
         out.append(f"意向城市：{signals.city_match}")
     pay = salary_range(job)
@@ -54,17 +76,14 @@ def reasons_for(job: dict, signals: Signals) -> list[str]:
         out.append(f"月薪{pay}，符合期望")
     elif pay and signals.salary_note == "partial":
         out.append(f"月薪{pay}，最高可达期望")
+    elif pay:
+        out.append(f"月薪{pay}")
     if signals.needs_met:
         out.append("提供" + "、".join(signals.needs_met))
     if signals.stability is not None and signals.stability >= 0.7:
         out.append("该单位员工干得长久")
-    if not out:
-        if signals.semantic >= 0.5:
-            out.append("岗位内容与求职意向和经历相近")
-        elif pay:
-            out.append(f"月薪{pay}")
-        else:
-            out.append(f"{job.get('city') or ''}{job.get('title') or '岗位'}正在招聘")
+    if not out or (not pay and not signals.city_match):
+        out.append(f"{job.get('city') or ''}{job.get('title') or '岗位'}正在招聘")
     return out
 
 

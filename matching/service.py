@@ -65,6 +65,7 @@ class Match:
     salary_min: int | None = None
     salary_max: int | None = None
     signals: dict = field(default_factory=dict)
+    other: bool = False        # below the relevance floor: listed apart as 其他在招岗位 (jobs only)
 
 
 @dataclass
@@ -327,12 +328,15 @@ def _job_match(scored: Scored, worker_id: int) -> Match:
                  warnings=scored.warnings, job_id=job["id"], worker_id=worker_id, title=job.get("title") or "",
                  employer_name=job.get("employer_name") or "", city=job.get("city") or "",
                  salary_min=job.get("salary_min"), salary_max=job.get("salary_max"),
-                 signals=scored.signals.as_dict())
+                 signals=scored.signals.as_dict(), other=scored.other)
 
 
 def jobs_for_worker(db, worker_id: int, k: int = 10, *, filters=None, exclude_job_ids=(),
                     stability: dict | None = None, today: date | None = None) -> list[Match]:
     """The ``k`` best open jobs the worker can take, best first, each with reasons.
+
+    The main list comes first; jobs below the relevance floor follow it with ``other`` set (shown apart, as
+    其他在招岗位), so a worker with few jobs of their kind sees those few, then the rest labelled as such.
 
     ``filters`` (seeker search: city, salary_floor, benefits, keywords) constrain the list without
     changing its order; ``exclude_job_ids`` are never returned (jobs the worker left);

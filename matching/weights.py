@@ -53,8 +53,17 @@ W_STABILITY = 0.03
 # --- how each signal is graded --------------------------------------------------------------------------
 # Occupation: same code as a desired occupation = 1; same family (e.g. 电焊工 vs 气焊工) = this much;
 # matches only something in the experience text (did it before, did not ask for it) = EXPERIENCE.
-OCCUPATION_SAME_FAMILY = 0.55
+OCCUPATION_SAME_FAMILY = 0.7   # issue 10, tune half: 0.55 -> 0.7 gave 0.724 -> 0.729, dev 0.960 either way
 OCCUPATION_FROM_EXPERIENCE = 0.6
+# Related trades (issue 10): the same middle group of a desired code is not counted (6-18 holds 车工 and
+# 焊工, and the classifier reads a seamstress's 平车工 as 车工: 0.35 for it gave tune 0.724, dev 0.961 against
+# 0.728 / 0.967 without, and told her 焊工 was a related trade); experience whose minor group is the job's (焊工 experience, 切割工 job)
+# transfers; a desired code that only names a broad group (普工 -> 生产制造及有关人员) agrees with every
+# manual job of that group, weakly; a vague seeker (啥活都行) agrees with every broad manual job.
+OCCUPATION_EXPERIENCE_FAMILY = 0.4
+OCCUPATION_BROAD = 0.5
+OCCUPATION_BROAD_SAME = 0.75      # the broad group itself (普工 wanted, 普工 posted)
+OCCUPATION_VAGUE_MANUAL = 0.6
 # How many occupation codes to take from the classifier for a text, and the minimum classifier score
 # for a code to count (below it the classifier is guessing).
 OCCUPATION_TOP_K = 3
@@ -82,6 +91,19 @@ Z_CLIP = 2.5  # dev set: 1.5 -> 0.908, 2.0 -> 0.911, 3.0 -> 0.916
 # when it has a minimum): the job is kept and flagged for staff, with this score penalty so that
 # verified fits of the same quality come first.
 PENALTY_UNVERIFIED = 0.05
+
+# --- relevance floor (issue 10: "show fewer jobs rather than wrong ones") ---------------------------------
+# A job enters the worker's main list only with evidence that it is their kind of work: any occupation
+# agreement above (desired, related, experienced, broad/manual), a preferred skill the worker has, or a
+# semantic closeness well above the candidate pool's (rescaled semantic >= SEMANTIC_FLOOR, i.e. a z-score
+# of at least +1.75 with Z_CLIP 2.5). Everything else is still a job they can take: it is listed after the
+# main list, apart, as 其他在招岗位 (``Scored.other``), never mixed into it.
+SEMANTIC_FLOOR = 0.85          # tune half: 0.65 0.7115, 0.75 0.7164, 0.85 0.7242 (dev 0.960 throughout)
+SEMANTIC_FLOOR_CODED = 0.9        # z >= +2: the worker's own occupations already say what their work is
+# A couple (夫妻房 among the needs) cannot move into a job without a room for two: such jobs lose this much.
+PENALTY_NO_COUPLE_ROOM = 0.06
+# A vague seeker's own words are pay and housing: those signals weigh this many times more for them.
+VAGUE_NEEDS_FACTOR = 2.0
 
 # Seeker keyword filter: the share of keywords that must appear in the posting (1.0 = all of them).
 KEYWORD_MIN_SHARE = 1.0

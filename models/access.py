@@ -90,6 +90,11 @@ def user_id(user: Any) -> int | None:
     return _get(user, "id")
 
 
+def display_name(user: Any) -> str:
+    """The name an action records for the acting user (a sign-off, say): display name, else login name."""
+    return str(_get(user, "display_name") or _get(user, "username") or "工作人员")
+
+
 def is_staff(user: Any) -> bool:
     """Staff, admin or SYSTEM."""
     return role(user) in STAFF_ROLES
@@ -212,6 +217,19 @@ class Scope:
     def applications_sql(self, w: str = "w", j: str = "j") -> tuple[str, list]:
         """WHERE fragment for applications covered (worker alias ``w``, posting alias ``j``)."""
         return _either(self.workers_sql(w), self.jobs_sql(j))
+
+    def covers_batch(self, batch: dict) -> bool:
+        """A 点对点 transport batch: its departure county or its Shandong city is covered."""
+        return self.covers_county(batch.get("departure_county"), batch.get("departure_county_code")) \
+            or self.covers_city(batch.get("city"))
+
+    def batches_sql(self, b: str = "b") -> tuple[str, list]:
+        """WHERE fragment for the transport batches covered (batches alias ``b``)."""
+        if self.all_counties:
+            return "1 = 1", []
+        names, p1 = self._in(f"{b}.departure_county", self.counties)
+        codes, p2 = self._in(f"{b}.departure_county_code", self.counties)
+        return _either((f"({names} OR {codes})", p1 + p2), self.cities_sql(f"{b}.city"))
 
     def placements_sql(self, p: str = "p", w: str = "w") -> tuple[str, list]:
         """WHERE fragment for placements covered (placement alias ``p``, worker alias ``w``)."""
@@ -419,6 +437,17 @@ def can_view_placement(user: Any, placement: dict) -> bool:
 def can_follow_up(user: Any, placement: dict) -> bool:
     """Record a follow-up or end a placement: staff covering it."""
     return is_staff(user) and Scope.of(user).covers_placement(placement)
+
+
+def can_certify(user: Any, placement: dict) -> bool:
+    """Issue or sign off a placement's 务工证明, or mark its subsidies claimed and paid: staff covering it."""
+    return is_staff(user) and Scope.of(user).covers_placement(placement)
+
+
+def can_manage_batch(user: Any, batch: dict) -> bool:
+    """See and run a 点对点 transport batch (passengers, arrivals, lists): staff covering its departure county
+    or its city."""
+    return is_staff(user) and Scope.of(user).covers_batch(batch)
 
 
 # --- batches and reports ----------------------------------------------------------------------------------

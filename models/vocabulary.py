@@ -53,3 +53,13 @@ LIST_STATUSES = ("脱贫享受政策人口", "防止返贫监测对象")
 
 # --- ledgers ---------------------------------------------------------------------------------------------
 LEDGER_KINDS = {"workers": "求职者", "jobs": "岗位"}
+
+# --- the programme around the match (补贴、务工证明、点对点输送) ---------------------------------------------
+#: Who receives a configured subsidy (``data/subsidies.toml``).
+SUBSIDY_RECIPIENTS = {"worker": "务工人员", "employer": "用人单位"}
+#: What a subsidy is paid on: a placement (confirmed months of work) or a training course.
+SUBSIDY_TRIGGERS = ("placement", "training")
+#: The states of a subsidy on a placement (due is computed; claimed and paid are recorded).
+SUBSIDY_STATES = ("due", "claimed", "paid", "excluded")
+#: 点对点输送: how a batch travels.
+TRANSPORT_MODES = {"bus": "包车（大巴）", "train": "火车", "flight": "飞机"}

@@ -17,7 +17,9 @@ Objects (``World.workers`` / ``jobs`` / ``applications`` / ``placements`` by key
 - applications ``A-X1`` (A applied, 待处理), ``B-Y1`` (B applied, 待处理), ``rec-A-Y2`` (county staff
   recommended Y2 to A, 推荐待确认: A has not answered), ``C-Y2`` (C applied, 待处理);
 - placements ``D-X1`` (D at X1 in 青岛: city staff's, not county staff's), ``C-out`` (C at a job found
-  outside the platform in 烟台: county staff's, not city staff's).
+  outside the platform in 烟台: county staff's, not city staff's);
+- the county staff's import batch (``batch``: a ledger row of C) and list comparison (``comparison``: a
+  防止返贫监测对象 list naming C, not yet applied).
 
 So county staff cover A, C, ``A-X1``, ``rec-A-Y2``, ``C-Y2``, ``C-out``; city staff cover X1–X3, ``A-X1``,
 ``D-X1``; neither covers B, ``B-Y1`` or Y1/Y2.
@@ -87,6 +89,9 @@ class World:
     employers: dict[str, int] = field(default_factory=dict)
     applications: dict[str, int] = field(default_factory=dict)
     placements: dict[str, int] = field(default_factory=dict)
+    #: The county staff's import batch (a ledger row of C) and list comparison (a 监测对象 list naming C).
+    batch: int = 0
+    comparison: int = 0
     #: What a signed-in session must carry besides the user id, per actor (e.g. the account's session version).
     session_extra: dict[str, dict] = field(default_factory=dict)
 
@@ -154,6 +159,14 @@ def build(db) -> World:
     w.placements["C-out"] = create_placement(db, w.workers["C"], employer_name="烟台某食品厂", city="烟台",
                                              title="包装工", start_date="2026-08-01", created_by=staff)
     set_worker_seeking(db, w.workers["C"], True)  # C still seeking more work; D is not
+    from models.actions import comparisons, imports
+
+    county_staff = w.user(db, "county_staff")
+    w.batch = imports.import_upload(db, county_staff, "workers", "酉阳台账.csv",
+                                    "编号,姓名,户籍省份,户籍区县,手机号\nW-C,白云秀,重庆市,酉阳县,13700001111\n"
+                                    .encode()).batch_id
+    w.comparison = comparisons.run(db, county_staff, "酉阳监测名单.csv", f"身份证号,姓名\n{ID_C},白云秀\n".encode(),
+                                   "防止返贫监测对象").batch_id
     return w
 
 

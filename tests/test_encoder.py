@@ -10,6 +10,14 @@ from matching.encoder import Encoder, SentenceTransformerEncoder, get_encoder, m
 pytestmark = pytest.mark.model
 
 
+@pytest.fixture
+def encoder(monkeypatch):
+    """m3e-small, whatever the default encoder is: this file is about m3e-small and the embedding cache
+    (the static encoder has its own tests and bypasses the cache)."""
+    monkeypatch.setenv("TONGBANG_ENCODER", "m3e-small")
+    return get_encoder()
+
+
 class CountingEncoder:
     """Wraps the real encoder and records every text the model is asked to encode."""
 

@@ -1,7 +1,10 @@
-"""Ranking quality on the labelled dev set (data/eval/), real model, real index, real import.
+"""Ranking quality with the static encoder (the licence-clean default) on the labelled dev set (data/eval/:
+real import, real index, real service) and on the tune half of the hold-out set (data/eval2/tune: the real
+ranker over all 560 postings, as ``scripts/bench_matching_quality.py`` measures it).
 
-Floors sit below the measured values (scripts/bench_matching_quality.py) so noise cannot flake them;
-hard-requirement violations must be exactly zero.
+Floors sit below the measured values (bench: dev 0.967, tune half 0.728; by class related 0.856, vague 0.795,
+couple 0.794) so noise cannot flake them; hard-requirement violations must be exactly zero. The test half
+is never read here: it is the hold-out the bench reports and nothing is tuned on.
 """
 from __future__ import annotations
 
@@ -13,14 +16,23 @@ import pytest
 
 pytestmark = pytest.mark.model
 
-# Needs INDEX's encoder/index and VALIDATION's rules; skipped (not failed) until they land.
-pytest.importorskip("matching.index")
-pytest.importorskip("models.intake.validation")
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 NDCG_FLOOR = 0.94
+TUNE_NDCG_FLOOR = 0.70
+TUNE_CLASS_FLOORS = {"related": 0.80, "vague": 0.75, "couple": 0.75, "clear": 0.85}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def static_encoder():
+    old = os.environ.get("TONGBANG_ENCODER")
+    os.environ["TONGBANG_ENCODER"] = "static"
+    yield
+    if old is None:
+        os.environ.pop("TONGBANG_ENCODER", None)
+    else:
+        os.environ["TONGBANG_ENCODER"] = old
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +90,23 @@ def test_swapping_gender_changes_nothing(dev_instance, results):
         assert [m.external_id for m in before] == results[ext]
     swapped = bench.service_results(db, workers, today)
     assert swapped == results
+
+
+def test_tune_half_floors_overall_and_by_failure_class():
+    import bench_matching_quality as bench
+
+    workers, jobs, labels = bench.load_set("tune")
+    assert len(workers) >= 120 and len(jobs) >= 500
+    sims = bench.similarity_matrix(workers, jobs)
+    shown: dict[str, int] = {}
+    results = bench.ranked_in_memory(workers, jobs, sims, bench.set_today("tune"), shown)
+    metrics = bench.summarise(results, labels)
+    assert metrics["violations"] == 0
+    assert metrics["ndcg@10"] >= TUNE_NDCG_FLOOR, metrics
+    for cls, floor in TUNE_CLASS_FLOORS.items():
+        assert bench.summarise(results, labels, cls)["ndcg@10"] >= floor, cls
+    # the relevance floor moves unrelated jobs out of the main list, and the main list is mostly right
+    figures = bench.main_list_figures(results, shown, labels)
+    assert figures["moved"] > 0 and figures["main_precision"] >= 0.7, figures
+    assert metrics["ndcg@10"] > bench.summarise(bench.embedding_baseline(workers, jobs, sims), labels)["ndcg@10"]
+    assert metrics["ndcg@10"] > bench.summarise(bench.bm25_baseline(workers, jobs), labels)["ndcg@10"]

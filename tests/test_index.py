@@ -237,7 +237,9 @@ def test_saved_index_is_reused_after_a_restart(db, market, data_dir):
     get_job_index(db).search(query("焊工"), 1)
     assert (data_dir / "index" / "jobs.faiss").exists()
     stamp = json.loads((data_dir / "index" / "jobs.stamp.json").read_text())
-    assert stamp["count"] == 3 and stamp["model_id"] == "m3e-small" and stamp["dim"] == 512
+    from matching.encoder import get_encoder
+
+    assert stamp["count"] == 3 and stamp["model_id"] == get_encoder().model_id and stamp["dim"] == get_encoder().dim
     restart()
     index = get_job_index(db)
     assert ids(index.search(query("焊工"), 1)) == [market["weld"]]

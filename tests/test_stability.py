@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from placement_factory import make_job, make_worker
 
 from models.access import EVERYTHING
-from models.placement import stability_rules as R
 from models.placement.follow_ups import record_follow_up
 from models.placement.placements import create_placement, end_placement, with_states
 from models.placement.stability import (
@@ -25,6 +24,7 @@ from models.placement.stability import (
     subsidy_eligible,
     subsidy_list,
 )
+from models.programme.subsidies import transport
 
 
 def _fu(db, pid, on, employed=True, **kw):
@@ -63,7 +63,7 @@ def test_subsidy_status_and_province_rules(db):
     _fu(db, pid, "2024-04-20", employed=False)   # left before 3 months: never eligible
     names = [r["name"] for r in subsidy_list(db, today, EVERYTHING)]
     assert names == ["甲", "乙"]
-    assert R.TRANSPORT_SUBSIDY.min_months == 3 and "甘肃省" in R.TRANSPORT_SUBSIDY.provinces
+    assert transport().min_months == 3 and "甘肃省" in transport().provinces
 
 
 def test_subsidy_still_eligible_after_leaving_later(db):

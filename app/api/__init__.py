@@ -22,14 +22,18 @@ _auth.register(bp)
 
 from app.api import (  # noqa: F401
     applications,
+    batches,
+    certificates,
     cli,
     comparisons,
+    exchange,
     imports,
     jobs,
     matches,
     openapi,
     placements,
     reports,
+    subsidies,
     tokens,
     workers,
 )

@@ -6,7 +6,8 @@ Steps, each printed as it goes:
    running it again changes nothing);
 2. demo accounts, placement and follow-up history (``app.demo``);
 3. the search indexes (``matching.index.rebuild_all``);
-4. the demo employer's pipeline (``app.demo.seed_applications``, which ranks candidates, so after the index).
+4. the demo employer's pipeline (``app.demo.seed_applications``, which ranks candidates, so after the index);
+5. 点对点 batches, subsidy states and signed 务工证明 (``app.demo.seed_programme``).
 
 A step that fails is reported and the command exits 1 after trying the rest. Idempotent: every step upserts or does
 nothing when its data is already there, so ``make run`` can run any number of times.
@@ -52,6 +53,7 @@ def _steps(build_index: bool, progress: bool, today):
     else:
         click.echo("[跳过] 匹配索引：按 --no-index 未重建（之后可运行 flask --app app index rebuild）")
     yield "演示投递与推荐", lambda db: demo.seed_applications(db)
+    yield "点对点输送、补贴与务工证明", lambda db: demo.seed_programme(db, today)
 
 
 def _stored_rows(db) -> dict[str, int]:

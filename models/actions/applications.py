@@ -104,10 +104,13 @@ def apply(db, actor: Any, job_id: int) -> int:
         if worker is None:
             raise not_found("该账号没有关联求职者档案。", "worker_id")
         job = get_job(db, job_id)
+        if job is not None and job["status"] != "open":
+            # it was public while open: a worker applying from a page shown before it closed is told so
+            raise conflict(f"“{job['title']}”已停止招聘，不能再投递了。看看其他岗位吧。", "job_id")
         if job is None or not access.can_view_job(actor, job):
             raise not_found("找不到该岗位。", "job_id")
         existing = store.find(db, worker_id, job_id)
-        if existing is not None and existing["status"] not in ("推荐待确认", "撤回", "已谢绝"):
+        if existing is not None and existing["status"] not in store.OPEN_TO_APPLY:
             raise conflict(f"您已经投递过“{job['title']}”了，不用重复投递，请等待单位联系。", "job_id")
         _eligible(worker, job)
         if existing is None:

@@ -133,6 +133,12 @@ def create(db, actor: Any, raw: dict, *, via: str = "page") -> dict:
     return store.get_job(db, job_id)
 
 
+def for_edit(db, actor: Any, job_id: int) -> dict:
+    """The posting, if ``actor`` may change it (``not_found`` when they may not see it, ``forbidden`` when
+    they may see it but it is not theirs)."""
+    return _editable(db, actor, job_id)
+
+
 def _editable(db, actor: Any, job_id: int) -> dict:
     job = get(db, actor, job_id)
     if not access.can_edit_job(actor, job):

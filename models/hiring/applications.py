@@ -164,9 +164,18 @@ def for_employer(db: sqlite_utils.Database, employer_id: int, status: str | None
     return list_where(db, where, params)[0]
 
 
-def applied_job_ids(db: sqlite_utils.Database, worker_id: int) -> set[int]:
-    """Postings this worker already applied to or was recommended for (any state)."""
-    return {r[0] for r in db.execute("SELECT job_id FROM applications WHERE worker_id = ?", (worker_id,))}
+#: Statuses after which the worker may apply to the posting (again): a recommendation waiting for them,
+#: one they declined, an application they withdrew.
+OPEN_TO_APPLY = ("推荐待确认", "撤回", "已谢绝")
+
+
+def applied_job_ids(db: sqlite_utils.Database, worker_id: int, *, active_only: bool = False) -> set[int]:
+    """Postings this worker already applied to or was recommended for (any state); ``active_only``: only
+    those with an application the worker stands by (not in :data:`OPEN_TO_APPLY`)."""
+    sql = "SELECT job_id FROM applications WHERE worker_id = ?"
+    if active_only:
+        sql += f" AND status NOT IN ({', '.join('?' * len(OPEN_TO_APPLY))})"
+    return {r[0] for r in db.execute(sql, (worker_id, *(OPEN_TO_APPLY if active_only else ())))}
 
 
 #: Applications that make a worker "related" to an employer (who may then see name and phone): the ones the

@@ -9,7 +9,7 @@ workbook's 说明 sheet) for year Y, counted as of the report date:
 - 就业人数: placements starting in Y.
 - 稳定 3/6 个月: placements whose 3- (6-) month date falls in Y and that a follow-up confirmed still
   employed on or after that date (SCHEMA.md "stable").
-- 应发交通补贴: placements eligible for ``TRANSPORT_SUBSIDY`` whose qualifying date falls in Y.
+- 应发交通补贴: placements eligible for the transport subsidy (``models.programme.subsidies.transport``) whose qualifying date falls in Y.
 - 回访次数: follow-ups dated in Y.
 
 Every figure is counted within a ``models.access.Scope`` (a required argument): a staff member's workbook
@@ -29,7 +29,8 @@ import sqlite_utils
 from models.access import EVERYTHING, Scope
 from models.placement.placements import add_months, parse_date, with_states
 from models.placement.stability import SUBSIDY_HEADERS, outcome_at, subsidy_eligible, subsidy_list
-from models.placement.stability_rules import MILESTONE_MONTHS, TRANSPORT_SUBSIDY
+from models.placement.stability_rules import MILESTONE_MONTHS
+from models.programme.subsidies import transport
 from models.store.config import data_dir
 
 METRICS = [("registered", "登记人数"), ("matched", "匹配人数"), ("placed", "就业人数"),
@@ -110,7 +111,7 @@ def report_figures(db: sqlite_utils.Database, year: int, today: date, scope: Sco
         for months in (3, 6):
             if add_months(start, months).year == year and outcome_at(placement, state, months):
                 counts[f"stable_{months}"] += 1
-        if add_months(start, TRANSPORT_SUBSIDY.min_months).year == year and \
+        if add_months(start, transport().min_months).year == year and \
                 subsidy_eligible(placement, state)[0]:
             counts["subsidies"] += 1
         counts["follow_ups"] += follow_ups.get(placement["id"], 0)
@@ -161,12 +162,12 @@ def build_annual_workbook(db: sqlite_utils.Database, year: int, today: date, sco
     subsidy.append([label for _, label in SUBSIDY_HEADERS])
     for row in subsidy_list(db, today, scope):
         start = parse_date(row["start_date"])
-        if add_months(start, TRANSPORT_SUBSIDY.min_months).year == year:
+        if add_months(start, transport().min_months).year == year:
             subsidy.append([row.get(k) for k, _ in SUBSIDY_HEADERS])
     notes = wb.create_sheet("说明")
     for line in DEFINITIONS:
         notes.append([line.replace("Y", str(year))])
-    rule = TRANSPORT_SUBSIDY
+    rule = transport()
     rule_text = (f"补贴规则：{rule.name}（{rule.document}），连续就业满 {rule.min_months} 个月，"
                  f"帮扶身份：{'、'.join(rule.statuses)}")
     notes.append([rule_text])

@@ -22,6 +22,8 @@ import sqlite_utils
 from models.access import EVERYTHING, Scope
 from models.placement import stability_rules as R
 from models.placement.placements import PlacementState, add_months, end_placement, parse_date, with_states
+from models.programme import subsidies
+from models.programme.subsidies import Subsidy
 from models.store import clock
 from models.store.db import transaction, utcnow
 
@@ -230,29 +232,26 @@ def confirmed_months_at_least(placement: dict, state: PlacementState, months: in
     return bool(latest) and parse_date(latest) >= add_months(parse_date(placement["start_date"]), months)
 
 
-def subsidy_eligible(placement: dict, state: PlacementState, rule: R.SubsidyRule = R.TRANSPORT_SUBSIDY
-                     ) -> tuple[bool, str]:
-    """Does this placement qualify under ``rule``? Returns (eligible, reason in Chinese)."""
-    if placement.get("assistance_status") not in rule.statuses:
-        return False, f"帮扶身份不在补贴范围（{placement.get('assistance_status') or '未登记'}）"
-    if rule.provinces and placement.get("hukou_province") not in rule.provinces:
-        return False, "户籍不在补贴省份"
-    if not confirmed_months_at_least(placement, state, rule.min_months):
-        return False, f"尚未确认连续就业满 {rule.min_months} 个月"
-    return True, f"已确认连续就业满 {rule.min_months} 个月"
+def subsidy_eligible(placement: dict, state: PlacementState, rule: Subsidy | None = None) -> tuple[bool, str]:
+    """Does this placement qualify under ``rule`` (default: the transport subsidy of ``data/subsidies.toml``)?
+    Returns (eligible, reason in Chinese)."""
+    return (rule or subsidies.transport()).qualifies(placement, state)
 
 
 def subsidy_list(db: sqlite_utils.Database, today: date, scope: Scope,
-                 rule: R.SubsidyRule = R.TRANSPORT_SUBSIDY, year: int | None = None) -> list[dict]:
-    """Placements in ``scope`` eligible for ``rule`` (optionally only those starting in ``year``), one row each.
+                 rule: Subsidy | None = None, year: int | None = None) -> list[dict]:
+    """Placements in ``scope`` eligible for ``rule`` (default: the transport subsidy; optionally only those
+    starting in ``year``), one row each.
 
     A worker with several qualifying placements appears once per placement; staff decide on duplicates.
     Rows carry the masked ID only.
     """
+    rule = rule or subsidies.transport()
     where, params = scope.placements_sql()
-    statuses = ",".join("?" * len(rule.statuses))
-    where = f"{where} AND w.assistance_status IN ({statuses})"
-    params = list(params) + list(rule.statuses)
+    params = list(params)
+    if rule.statuses:
+        where = f"{where} AND w.assistance_status IN ({','.join('?' * len(rule.statuses))})"
+        params += list(rule.statuses)
     if year:
         where += " AND substr(p.start_date, 1, 4) = ?"
         params.append(str(year))
@@ -280,8 +279,9 @@ SUBSIDY_HEADERS = [("name", "姓名"), ("id_masked", "身份证号（脱敏）")
 
 
 def export_subsidy_xlsx(rows: list[dict], target: str | Path | io.BytesIO | None = None,
-                        rule: R.SubsidyRule = R.TRANSPORT_SUBSIDY, today: date | None = None):
+                        rule: Subsidy | None = None, today: date | None = None):
     """Write the eligibility list as an Excel workbook; return the target (a BytesIO when none given)."""
+    rule = rule or subsidies.transport()
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -289,7 +289,7 @@ def export_subsidy_xlsx(rows: list[dict], target: str | Path | io.BytesIO | None
     ws = wb.active
     ws.title = "补贴名单"
     ws.append([f"{rule.name}（{rule.document}）符合条件名单：连续就业满 {rule.min_months} 个月，"
-               f"帮扶身份：{'、'.join(rule.statuses)}" + (f"；截至 {today.isoformat()}" if today else "")])
+               f"帮扶身份：{'、'.join(rule.statuses) or '不限'}" + (f"；截至 {today.isoformat()}" if today else "")])
     ws.append([label for _, label in SUBSIDY_HEADERS])
     for cell in ws[2]:
         cell.font = Font(bold=True)

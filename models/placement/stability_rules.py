@@ -1,12 +1,10 @@
-"""Every number behind placement stability, in one place: milestones, subsidy rule, risk weights.
+"""Every number behind placement stability, in one place: milestones and risk weights (subsidies: data/subsidies.toml).
 
 Change a policy here and nowhere else. Each constant says where it comes from or why it has its value.
 Nothing here touches the database; ``models.placement.placements``, ``models.placement.follow_ups`` and ``models.placement.stability``
 read these names.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 # --- Milestones ---------------------------------------------------------------------------------------
 # Follow-ups are due 1, 3, 6 and 12 months after the start date (同帮共富 tracks stable employment at
@@ -29,28 +27,9 @@ UPCOMING_DAYS = 7
 SHORT_JOB_DAYS = 90
 
 
-# --- Transport subsidy (甘人社通〔2024〕155号) --------------------------------------------------------
-@dataclass(frozen=True)
-class SubsidyRule:
-    """A one-off subsidy paid on confirmed continued work."""
-
-    name: str
-    document: str
-    min_months: int                      # confirmed work of at least this many months
-    statuses: tuple[str, ...]            # assistance statuses the rule applies to
-    provinces: tuple[str, ...] | None    # hukou provinces it applies to (None = any)
-    amount_yuan: int | None = None       # shown on the export when known
-
-
-# Gansu pays a one-off transport subsidy to out-of-province workers from poverty-alleviated and
-# monitored households once at least 3 months of continued work is confirmed by a follow-up.
-TRANSPORT_SUBSIDY = SubsidyRule(
-    name="一次性交通补贴",
-    document="甘人社通〔2024〕155号",
-    min_months=3,
-    statuses=("脱贫享受政策人口", "防止返贫监测对象"),
-    provinces=("甘肃省",),
-)
+# --- Subsidies ------------------------------------------------------------------------------------------
+# The transport subsidy (甘人社通〔2024〕155号) and every other subsidy are configuration now:
+# data/subsidies.toml, read and checked by models.programme.subsidies (``transport()`` is this one).
 
 
 # --- Risk of leaving ------------------------------------------------------------------------------------

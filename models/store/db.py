@@ -459,11 +459,83 @@ def _v3_consent_and_scope(conn: Migrator) -> None:
 _v3_consent_and_scope.rebuilds_tables = True  # type: ignore[attr-defined]
 
 
+def _programme_transport_subsidies(conn: sqlite3.Connection) -> None:
+    """The programme around the match (issue 13, first half): subsidy claims per placement (due is computed from
+    ``data/subsidies.toml``; a row here means claimed, then paid), 务工证明 sign-offs, and 点对点 transport
+    batches with their passengers and arrivals."""
+    conn.executescript(
+        """
+        CREATE TABLE subsidy_claims (
+            id INTEGER PRIMARY KEY,
+            subsidy_key TEXT NOT NULL,
+            placement_id INTEGER NOT NULL REFERENCES placements(id),
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'paid')),
+            amount_yuan INTEGER,
+            claimed_on TEXT NOT NULL,
+            claimed_by INTEGER REFERENCES users(id),
+            paid_on TEXT,
+            paid_by INTEGER REFERENCES users(id),
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (subsidy_key, placement_id)
+        );
+        CREATE INDEX idx_subsidy_claims_worker ON subsidy_claims(worker_id);
+
+        CREATE TABLE certificate_signoffs (
+            id INTEGER PRIMARY KEY,
+            placement_id INTEGER NOT NULL REFERENCES placements(id),
+            signed_by INTEGER REFERENCES users(id),
+            signer_name TEXT NOT NULL,
+            signed_on TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_certificate_signoffs_placement ON certificate_signoffs(placement_id);
+
+        CREATE TABLE transport_batches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            departure_province TEXT,
+            departure_county TEXT NOT NULL,
+            departure_county_code TEXT,
+            city TEXT NOT NULL,
+            depart_date TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('bus', 'train', 'flight')),
+            carrier TEXT,
+            escorts TEXT NOT NULL DEFAULT '[]',
+            pickup_note TEXT,
+            housing_note TEXT,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_transport_batches_city_date ON transport_batches(city, depart_date);
+
+        CREATE TABLE batch_passengers (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES transport_batches(id),
+            worker_id INTEGER NOT NULL REFERENCES workers(id),
+            placement_id INTEGER REFERENCES placements(id),
+            arrived_on TEXT,
+            arrival_confirmed_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (batch_id, worker_id)
+        );
+        CREATE INDEX idx_batch_passengers_worker ON batch_passengers(worker_id);
+        """
+    )
+
+
 # Each function moves the schema one version forward. Append only.
 MIGRATIONS: list[Callable[[Migrator], None]] = [
     _v1_base,
     _v2_placements,
     _v3_consent_and_scope,
+    _programme_transport_subsidies,
 ]
 
 

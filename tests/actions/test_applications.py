@@ -30,7 +30,7 @@ def test_worker_applies_to_an_open_posting_they_can_take(rulebook, store):
 
 @pytest.mark.parametrize("job, message", [
     ("X2", "缺少必备证书：叉车证"),       # hard requirement
-    ("X3", "找不到该岗位"),               # closed posting of another employer: not even visible
+    ("X3", "已停止招聘"),                 # closed posting: it was public while open, so the worker is told
     ("X1", "已经投递过"),                 # already applied
 ])
 def test_apply_refusals(rulebook, store, job, message):

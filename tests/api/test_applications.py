@@ -9,11 +9,14 @@ def listed(call, role: str) -> set[tuple[str, str]]:
 
 
 def test_each_role_sees_only_its_applications(call, world):
-    assert listed(call, "worker_a") == {("W-A", "J-X1")}
+    both = {("W-A", "J-X1"), ("W-A", "J-Y1")}   # A's application and the recommendation waiting for A
+    assert listed(call, "worker_a") == both
     assert listed(call, "worker_b") == set()
     assert listed(call, "employer_x") == {("W-A", "J-X1")}
-    assert listed(call, "employer_y") == set()
-    assert listed(call, "staff") == {("W-A", "J-X1")}
+    assert listed(call, "employer_y") == {("W-A", "J-Y1")}
+    assert listed(call, "staff") == both
+    assert listed(call, "staff_cq") == both          # A is from 酉阳
+    assert listed(call, "staff_qd") == {("W-A", "J-X1")}  # only the 青岛 posting
 
 
 def test_worker_applies_once_to_open_postings(call, world):
@@ -25,7 +28,8 @@ def test_worker_applies_once_to_open_postings(call, world):
     again = call("worker_b", "POST", "/api/v1/applications", json={"job_external_id": "J-X1"})
     assert again.status_code == 409
     closed = call("worker_b", "POST", "/api/v1/applications", json={"job_external_id": "J-X2"})
-    assert closed.status_code == 404  # closed postings are invisible to workers
+    assert closed.status_code == 409  # it was public while open: "已停止招聘", as the page says
+    assert "停止招聘" in closed.get_json()["error"]["message"]
     as_other = call("worker_a", "POST", "/api/v1/applications",
                     json={"job_external_id": "J-Y1", "worker_external_id": "W-B"})
     assert as_other.status_code == 403

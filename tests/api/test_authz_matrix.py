@@ -167,11 +167,47 @@ MATRIX = [
     ("imports.list", "GET", "/api/v1/imports", None, NOT_STAFF),
     ("imports.get staff's", "GET", lambda w: f"/api/v1/imports/{w.batch}", None,
      {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    # the programme (B-Y: B (甘肃) at Y in 烟台, not 酉阳's, not 青岛's; no batch 999)
+    ("subsidies.list", "GET", "/api/v1/subsidies", None, NOT_STAFF),
+    ("subsidies.xlsx", "GET", "/api/v1/subsidies.xlsx", None, NOT_STAFF),
+    ("subsidies.claim B-Y (not due: no follow-up)", "POST",
+     lambda w: f"/api/v1/placements/{w.placements['B-Y']}/subsidies/transport_gansu/claim", lambda role: {},
+     {**NOT_STAFF, "staff": 409, "staff_cq": 404, "staff_qd": 404, "admin": 409}),
+    ("workers.subsidies A", "GET", "/api/v1/workers/W-A/subsidies", None,
+     {"worker_b": 404, "employer_x": 404, "employer_y": 404, "staff_qd": 404}),
+    ("certificates.pdf B-Y", "GET", lambda w: f"/api/v1/placements/{w.placements['B-Y']}/certificate.pdf", None,
+     {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    ("certificates.get B-Y", "GET", lambda w: f"/api/v1/placements/{w.placements['B-Y']}/certificate", None,
+     {**NOT_STAFF, "staff_cq": 404, "staff_qd": 404}),
+    ("certificates.sign B-Y", "POST", lambda w: f"/api/v1/placements/{w.placements['B-Y']}/certificate/sign",
+     lambda role: {}, {**NOT_STAFF, "staff": 201, "staff_cq": 404, "staff_qd": 404, "admin": 201}),
+    ("certificates.county 酉阳", "GET", "/api/v1/certificates/county.xlsx?county=酉阳", None,
+     {**NOT_STAFF, "staff_qd": 403}),
+    ("batches.list", "GET", "/api/v1/batches", None, NOT_STAFF),
+    ("batches.summary", "GET", "/api/v1/batches/summary", None, NOT_STAFF),
+    ("batches.create", "POST", "/api/v1/batches",
+     lambda role: {"departure_county": "酉阳", "city": "青岛", "depart_date": "2026-12-10", "mode": "bus"},
+     NOT_STAFF),
+    ("batches.get missing", "GET", "/api/v1/batches/999", None, {**NOT_STAFF, **{r: 404 for r in STAFF}}),
+    ("batches.add passenger missing", "POST", "/api/v1/batches/999/passengers",
+     lambda role: {"worker_external_id": "W-A"}, {**NOT_STAFF, **{r: 404 for r in STAFF}}),
+    ("batches.arrival missing", "POST", "/api/v1/batches/999/passengers/W-A/arrival", lambda role: {},
+     {**NOT_STAFF, **{r: 404 for r in STAFF}}),
+    ("batches.passengers.xlsx missing", "GET", "/api/v1/batches/999/passengers.xlsx", None,
+     {**NOT_STAFF, **{r: 404 for r in STAFF}}),
+    ("exchange.counties", "GET", "/api/v1/exchange/counties", None, NOT_STAFF),
+    ("exchange.xlsx 酉阳", "GET", "/api/v1/exchange.xlsx?county=酉阳", None, {**NOT_STAFF, "staff_qd": 403}),
     ("tokens.revoke B's", "DELETE", lambda w: f"/api/v1/tokens/{w.token_ids['worker_b']}", None,
      {"worker_a": 404, "employer_x": 404, "employer_y": 404, "staff": 404, "staff_cq": 404, "staff_qd": 404}),
 ]
 
 CASES = [pytest.param(entry, role, id=f"{entry[0]}|{role}") for entry in MATRIX for role in ROLES]
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 def expected_status(entry, role: str) -> int:
@@ -233,9 +269,10 @@ def test_authz_matrix(entry, role, site, fake_matching):
     response = site.app.test_client().open(path, method=method, headers=headers, **kwargs)
     want = expected_status(entry, role)
     assert response.status_code == want, f"{name} as {role}: {response.get_data(as_text=True)[:300]}"
-    workbook = response.status_code == 200 and path.endswith(".xlsx")
-    assert response.is_json or workbook, response.content_type
-    text = _cells(response.data) if workbook else response.get_data(as_text=True)
+    workbook = response.status_code == 200 and path.split("?")[0].endswith(".xlsx")
+    pdf = response.status_code == 200 and path.endswith(".pdf")
+    assert response.is_json or workbook or pdf, response.content_type
+    text = _cells(response.data) if workbook else _pdf_text(response.data) if pdf else response.get_data(as_text=True)
     if response.status_code >= 400:
         assert set(response.get_json()) == {"error"}
     # The full resident ID number leaves the API only on an explicit reveal by staff covering the worker.

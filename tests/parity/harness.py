@@ -53,12 +53,19 @@ class Row:
     tables: tuple[str, ...] = ()
     #: The action answers even when it refuses the rows (an import: 201 with the refused rows in its report).
     reports_refusals: bool = False
+    #: A list: it refuses nobody signed in, it leaves out what the actor may not see (200 without the record).
+    filters: bool = False
+    #: Run on each fresh copy of the world before the door is tried (``prepare(db_file, world)``): state the
+    #: action needs that the shared world does not have (a confirmed follow-up, a transport batch).
+    prepare: Callable[[Path, rulebook_world.World], None] | None = None
 
 
 def row(action: str, target: str, *, page: Door | None, api: Door | None, allowed=(), write: bool = True,
         note: str = "", actors: tuple[str, ...] = rulebook_world.ACTORS, tables: tuple[str, ...] = (),
-        reports_refusals: bool = False) -> Row:
-    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals)
+        reports_refusals: bool = False, filters: bool = False,
+        prepare: Callable[[Path, rulebook_world.World], None] | None = None) -> Row:
+    return Row(action, target, page, api, frozenset(allowed), write, note, actors, tables, reports_refusals,
+               filters, prepare)
 
 
 def const(value) -> Builder:

@@ -60,6 +60,12 @@ class World:
     jobs: dict[str, int] = field(default_factory=dict)
     employers: dict[str, int] = field(default_factory=dict)
 
+    def user(self, db, key: str) -> dict:
+        """The stored account ``key`` as the actor of a domain action (``models.actions``)."""
+        from models.people.users import get_user
+
+        return get_user(db, self.users[key])
+
 
 class Page:
     """A signed-in (or anonymous) browser-like client: remembers the last CSRF token it saw."""

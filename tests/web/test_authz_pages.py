@@ -68,6 +68,9 @@ CASES = [
     case("seekers.job_detail", "GET", lambda w: f"/jobs/{X3(w)}", {"employer", "city_staff", "admin"},
          {"worker", "other_worker", "other_employer", "county_staff"}),
     case("seekers.apply", "POST", lambda w: f"/jobs/{X1(w)}/apply", WORKERS),
+    # answering a recommendation or withdrawing: the worker's own only; another worker's is not theirs to know
+    case("seekers.answer", "POST", lambda w: f"/me/applications/{w.applications['rec-A-Y2']}/accept", {"worker"},
+         {"other_worker"}),
     # employers (their own employer's postings and applications)
     case("employers.postings", "GET", "/employer/", EMPLOYERS),
     case("employers.posting_new", "GET", "/employer/postings/new", EMPLOYERS),
@@ -151,6 +154,25 @@ CASES = [
     case("dashboard.comparison", "POST", "/staff/comparison", STAFF),
     case("dashboard.comparison_result", "GET", "/staff/comparison/999", STAFF, absent=True),
     case("dashboard.comparison_apply", "POST", "/staff/comparison/999/apply", STAFF, absent=True),
+    # the programme: subsidies, 务工证明, 点对点 batches, exchange (D-X1: city staff's; 酉阳: county staff's)
+    case("programme.subsidies", "GET", "/staff/subsidies", STAFF),
+    case("programme.subsidies_xlsx", "GET", "/staff/subsidies.xlsx", STAFF),
+    case("programme.subsidy_step", "POST", lambda w: f"/staff/subsidies/{w.placements['D-X1']}/transport_gansu/claim",
+         {"city_staff", "admin"}, {"county_staff"}),
+    case("programme.certificate_pdf", "GET", lambda w: f"/staff/certificates/{w.placements['D-X1']}.pdf",
+         {"city_staff", "admin"}, {"county_staff"}),
+    case("programme.certificate_sign", "POST", lambda w: f"/staff/certificates/{w.placements['D-X1']}/sign",
+         {"city_staff", "admin"}, {"county_staff"}),
+    case("programme.certificates_county", "GET", "/staff/certificates/county.xlsx?county=酉阳",
+         {"county_staff", "admin"}),
+    case("programme.batches", "GET", "/staff/batches", STAFF),
+    case("programme.batches", "POST", "/staff/batches", STAFF),
+    case("programme.batch_detail", "GET", "/staff/batches/999", STAFF, absent=True),
+    case("programme.batch_add", "POST", "/staff/batches/999/passengers", STAFF, absent=True),
+    case("programme.batch_arrive", "POST", "/staff/batches/999/passengers/W-A/arrive", STAFF, absent=True),
+    case("programme.batch_passengers_xlsx", "GET", "/staff/batches/999/passengers.xlsx", STAFF, absent=True),
+    case("programme.exchange", "GET", "/staff/exchange", STAFF),
+    case("programme.exchange_xlsx", "GET", "/staff/exchange.xlsx?county=酉阳", {"county_staff", "admin"}),
 ]
 
 

@@ -107,23 +107,26 @@ def test_edit_keeps_status_and_number(site, world):
 
 
 def test_employer_cannot_touch_another_employers_posting(site, world):
+    """Y1 is open, so X may see it, but it is not X's: 403 on every page that would change or mine it, as the
+    API answers (PATCH /api/v1/jobs/J-Y1 is 403 too)."""
     page = site.login("employer_x")
     y1 = world.jobs["Y1"]
-    assert page.get(f"/employer/postings/{y1}/edit").status_code == 404
-    assert page.get(f"/employer/postings/{y1}/candidates").status_code == 404
-    assert page.get(f"/employer/applications?job_id={y1}").status_code == 404
+    assert page.get(f"/employer/postings/{y1}/edit").status_code == 403
+    assert page.get(f"/employer/postings/{y1}/candidates").status_code == 403
+    assert page.get(f"/employer/applications?job_id={y1}").status_code == 403
     page.get("/employer/")
-    assert page.post(f"/employer/postings/{y1}/edit", dict(NEW_POSTING)).status_code == 404
-    assert page.post(f"/employer/postings/{y1}/close", {"status": "closed"}).status_code == 404
-    assert page.post(f"/employer/postings/{y1}/reopen").status_code == 404
+    assert page.post(f"/employer/postings/{y1}/edit", dict(NEW_POSTING)).status_code == 403
+    assert page.post(f"/employer/postings/{y1}/close", {"status": "closed"}).status_code == 403
+    assert page.post(f"/employer/postings/{y1}/reopen").status_code == 403
     job = _job_row(site, "J-Y1")
     assert job["title"] == "缝纫工" and job["status"] == "open"
     assert page.get("/employer/postings/999999/edit").status_code == 404
     # Y's applications are not in X's pipeline, and X cannot move them.
+    from models.actions import applications as actions
     from models.hiring import applications
 
     with site.app.app_context():
-        app_id = applications.apply(get_db(), world.workers["B"], y1)
+        app_id = actions.apply(get_db(), world.user(get_db(), "worker_b"), y1)
     html = page.get("/employer/applications").text
     assert "马小花" not in html and "缝纫工" not in html
     assert page.post(f"/employer/applications/{app_id}", {"status": "录用"}, from_url="/employer/").status_code == 404
@@ -143,22 +146,27 @@ def test_candidates_are_ranked_and_masked_until_the_worker_applies(site, world, 
     assert "初中" in html and "电焊证" in html and "青岛" in html and "<li>" in html  # education, cert, reasons
     assert "<script>alert(1)</script>" not in html
 
-    from models.hiring import applications
+    from models.actions import applications as actions
 
     with site.app.app_context():
-        applications.apply(get_db(), world.workers["A"], world.jobs["X1"])
+        actions.apply(get_db(), world.user(get_db(), "worker_a"), world.jobs["X1"])
     html = page.get(url).text
     assert "冉大山" in html and "13812345678" in html and "酉阳" in html
     assert ID_A not in html and ID_A[-4:] not in html and ID_B not in html
 
 
 def test_pipeline_moves_to_hired_and_creates_the_placement(site, world):
+    from models.actions import applications as actions
+    from models.actions.workers import edit_worker
     from models.hiring import applications
 
     with site.app.app_context():
         db = get_db()
-        app_a = applications.apply(db, world.workers["A"], world.jobs["X1"])
-        app_b = applications.recommend(db, world.workers["B"], world.jobs["X2"], world.users["staff"])
+        app_a = actions.apply(db, world.user(db, "worker_a"), world.jobs["X1"])
+        # X2 needs a 叉车证: B got one, so staff may recommend X2 to B (and B accepts)
+        edit_worker(db, world.user(db, "staff"), world.workers["B"], {"certificates": "叉车证"})
+        app_b = actions.recommend(db, world.user(db, "staff"), world.workers["B"], world.jobs["X2"])
+        actions.accept(db, world.user(db, "worker_b"), app_b)
     page = site.login("employer_x")
     html = page.get("/employer/applications").text
     assert "冉大山" in html and "13812345678" in html and "马小花" in html and "13987654321" in html

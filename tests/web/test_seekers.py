@@ -37,7 +37,7 @@ def _field_block(html: str, name: str) -> str:
 
 
 def _cards(html: str) -> list[str]:
-    return re.findall(r'<article class="job">.*?</article>', html, flags=re.DOTALL)
+    return re.findall(r'<article class="job"[^>]*>.*?</article>', html, flags=re.DOTALL)
 
 
 def _card_for(html: str, title: str) -> str:
@@ -64,10 +64,10 @@ def test_matches_show_the_fitting_job_with_reasons_and_never_one_needing_a_missi
 
 def test_matches_mark_applied_jobs_and_note_a_thin_profile(site, world, encoder, web_app):
     from app.database import get_db
-    from models.hiring import applications
+    from models.actions import applications as actions
 
     with web_app.app_context():
-        applications.apply(get_db(), world.workers["A"], world.jobs["X1"])
+        actions.apply(get_db(), world.user(get_db(), "worker_a"), world.jobs["X1"])
         get_db().execute("UPDATE workers SET desired_jobs = NULL, skills = '[]', experience = NULL WHERE id = ?",
                          (world.workers["A"],))
     html = site.login("worker_a").get("/me/matches").text
@@ -220,15 +220,16 @@ def test_job_detail_of_a_closed_posting_is_404_for_workers_but_not_its_employer(
 
 def test_my_applications_show_status_source_and_employer(site, world, web_app):
     from app.database import get_db
-    from models.hiring import applications
+    from models.actions import applications as actions
 
     with web_app.app_context():
         db = get_db()
-        applications.apply(db, world.workers["A"], world.jobs["X1"])
-        rec = applications.recommend(db, world.workers["A"], world.jobs["Y1"], world.users["staff"],
-                                     note="内部备注：不要给求职者看")
-        applications.set_status(db, rec, "面试", note="单位备注")
-        applications.apply(db, world.workers["B"], world.jobs["Y1"])
+        actions.apply(db, world.user(db, "worker_a"), world.jobs["X1"])
+        rec = actions.recommend(db, world.user(db, "staff"), world.workers["A"], world.jobs["Y1"],
+                                note="内部备注：不要给求职者看")
+        actions.record_consent(db, world.user(db, "staff"), rec, "11月2日电话确认")
+        actions.change_status(db, world.user(db, "staff"), rec, "面试", note="单位备注")
+        actions.apply(db, world.user(db, "worker_b"), world.jobs["Y1"])
     html = site.login("worker_a").get("/me/applications").text
     own, recommended = _card_for(html, "电焊工"), _card_for(html, "缝纫工")
     assert "青岛鑫达焊接有限公司" in own and "已投递，等待单位查看" in own and "工作人员推荐" not in own
@@ -350,3 +351,34 @@ def test_a_self_registered_worker_completes_the_profile(site, world, encoder):
     assert response.status_code == 302
     html = page.get("/me/matches").text
     assert "资料还缺" not in html and ">缝纫工</a>" in html
+
+
+def test_worker_accepts_declines_and_withdraws_on_my_applications(site, world, web_app):
+    """我的投递: a recommendation shows the staff note with 接受/不接受; an application can be withdrawn; each
+    button goes through the same action as the API, and the employer sees the answer."""
+    from app.database import get_db
+    from models.actions import applications as actions
+
+    with web_app.app_context():
+        db = get_db()
+        staff = world.user(db, "staff")
+        rec = actions.recommend(db, staff, world.workers["B"], world.jobs["Y1"], note="离家近，包吃住")
+        own = actions.apply(db, world.user(db, "worker_a"), world.jobs["X1"])
+    page = site.login("worker_b")
+    html = page.get("/me/applications").text
+    assert "离家近，包吃住" in html and "接受推荐" in html and "不接受" in html
+    response = page.post(f"/me/applications/{rec}/accept", {}, from_url="/me/applications")
+    assert response.status_code == 302
+    assert "已接受推荐" in page.get(response.location).text
+    with web_app.app_context():
+        assert actions.get(get_db(), world.user(get_db(), "staff"), rec)["status"] == "待处理"
+    # another worker's application: not theirs to know
+    assert page.post(f"/me/applications/{own}/withdraw", {}, from_url="/me/applications").status_code == 404
+    page_a = site.login("worker_a")
+    page_a.get("/me/applications")
+    response = page_a.post(f"/me/applications/{own}/withdraw", {}, from_url="/me/applications")
+    assert response.status_code == 302 and "已撤回投递" in page_a.get(response.location).text
+    assert "求职者已撤回" in site.login("employer_x").get("/employer/applications").text
+    # accepting an application that is no recommendation is refused with the action's message
+    response = page_a.post(f"/me/applications/{own}/accept", {}, from_url="/me/applications")
+    assert "这不是等您确认的推荐" in page_a.get(response.location).text
