@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test bench model venv demo browser lint clean
+.PHONY: run test test-pg cluster bench model venv demo browser lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,25 @@ browser:
 
 test: venv browser
 	$(BIN)/python -m pytest -q tests
+
+# The store, import, matching-CLI and API suites again on PostgreSQL (one schema per run of the `test` database,
+# emptied before each test). Where PostgreSQL cannot be reached the run is skipped with a visible message.
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PG_SUITES := tests/test_db.py tests/test_store.py tests/test_import.py tests/test_match_cli.py tests/api tests/actions \
+	tests/test_engines.py tests/test_copy_to.py tests/test_cluster.py
+test-pg: venv
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_TEST_URL)"; then \
+	  TONGBANG_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q $(PG_SUITES); \
+	else \
+	  echo "=================================================================="; \
+	  echo "SKIPPED: PostgreSQL is not reachable at $(PG_TEST_URL)"; \
+	  echo "SKIPPED: the PostgreSQL run of the store/import/CLI/API suites did not run"; \
+	  echo "=================================================================="; \
+	fi
+
+# Two app nodes (gunicorn) on PostgreSQL and Redis of this machine, with the demo data (scripts/cluster.py).
+cluster: venv
+	$(BIN)/python scripts/cluster.py
 
 bench: venv
 	$(BIN)/python scripts/bench_all.py

@@ -192,10 +192,10 @@ def claim(db: sqlite_utils.Database, job: str, period: str, owner: str, now: dat
         ON CONFLICT (job, period) DO UPDATE SET
             status = 'running', attempts = job_runs.attempts + 1, owner = excluded.owner,
             started_at = excluded.started_at, finished_at = NULL, updated_at = excluded.updated_at
-        WHERE (job_runs.status = 'failed' AND (:force OR (job_runs.attempts < :max_attempts
+        WHERE (job_runs.status = 'failed' AND (:force = 1 OR (job_runs.attempts < :max_attempts
                                                           AND job_runs.finished_at <= :retry_before)))
            OR (job_runs.status = 'running' AND job_runs.started_at <= :lease_before)
-           OR (:force AND job_runs.status = 'done')
+           OR (:force = 1 AND job_runs.status = 'done')
         """,
         {"job": job, "period": period, "owner": owner, "now": _iso(now), "utc": utcnow(),
          "force": int(force), "max_attempts": MAX_ATTEMPTS, "retry_before": _iso(now - RETRY_DELAY),

@@ -77,7 +77,8 @@ import numpy as np
 
 from matching.occmap import OccupationMap
 from models.store.config import data_dir
-from models.store.db import loads_list
+from models.store.db import loads_list, store_id
+from models.store.pg import store_id as pg_store_id
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +180,8 @@ def _checksum(entries: dict[int, str]) -> str:
 
 
 def _db_file(db) -> str:
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return file or ""
-    return ""
+    key = store_id(db)
+    return "" if key.startswith("memory:") else key
 
 
 def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
@@ -809,11 +808,17 @@ _registry_lock = threading.Lock()
 def _index_for(db, kind: str) -> VectorIndex:
     db_file = _db_file(db)
     if db_file:
-        resolved = str(Path(db_file).resolve())
-        folder = data_dir() / INDEX_DIR
-        from models.store.config import db_path
+        from models.store.config import database_url, db_path
 
-        if Path(db_path()).resolve() != Path(resolved):   # a store outside the data folder: own file names
+        folder = data_dir() / INDEX_DIR
+        if db_file.startswith("postgresql://"):   # this node's index files of a PostgreSQL store
+            resolved = db_file
+            home = database_url()
+            own = home.startswith(("postgresql://", "postgres://")) and db_file.startswith(pg_store_id(home) + "/")
+        else:
+            resolved = str(Path(db_file).resolve())
+            own = Path(db_path()).resolve() == Path(resolved)
+        if not own:   # a store other than the configured one: own file names
             folder = folder / hashlib.sha1(resolved.encode()).hexdigest()[:10]
         key = (kind, resolved, str(folder))
     else:

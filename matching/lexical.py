@@ -13,6 +13,8 @@ import threading
 
 import numpy as np
 
+from models.store.db import store_id
+
 _PUNCT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _STOP = {"的", "了", "和", "与", "及", "或", "在", "有", "是", "过", "会", "能", "我", "要", "找", "做",
          "干", "岗位", "技能", "要求", "证书", "描述", "求职", "意向", "工作", "经历", "必备", "技能要求"}
@@ -74,7 +76,7 @@ _cache: dict[tuple, Bm25Index] = {}
 def job_bm25(db, text_of) -> Bm25Index:
     """A BM25 index over the store's open jobs, rebuilt only when the jobs table has changed."""
     key_row = db.execute("SELECT COALESCE(MAX(rev), 0), COUNT(*) FROM jobs WHERE status = 'open'").fetchone()
-    path = db.execute("PRAGMA database_list").fetchone()[2]
+    path = store_id(db)
     key = ("jobs", path, tuple(key_row),
            db.execute("SELECT COALESCE(MAX(rev), 0) FROM jobs").fetchone()[0])
     found = _cache.get(key)

@@ -41,7 +41,7 @@ from matching.encoder import get_encoder
 from matching.features import desired_occupations, need_met, prepare_worker
 from matching.ranker import Scored, rank_jobs, rank_workers, semantic_scaler
 from matching.text import job_text, worker_text
-from models.store.db import loads_list
+from models.store.db import loads_list, store_id
 
 _JOB_LISTS = ("required_certificates", "skills", "benefits")
 _WORKER_LISTS = ("skills", "certificates", "desired_cities", "needs")
@@ -142,10 +142,7 @@ _records: OrderedDict[tuple[str, int], tuple[int, dict]] = OrderedDict()
 
 
 def _store_key(db) -> str:
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main" and file:
-            return file
-    return f"memory:{id(db.conn if hasattr(db, 'conn') else db)}"
+    return store_id(db)
 
 
 def load_jobs(db, ids) -> dict[int, dict]:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["import", "occupations", "matching_quality", "matching_speed", "web"]
+ORDER = ["import", "occupations", "matching_quality", "matching_speed", "web", "cluster"]
 
 
 def main(argv: list[str]) -> int:

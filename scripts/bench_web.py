@@ -206,8 +206,9 @@ def run_wrk(wrk: str, base: str, requests, seconds: int, connections: int) -> di
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "errors": errors.group(1) if errors else "none"}
 
 
-def run_python(base: str, requests, seconds: int, connections: int) -> dict:
-    """Fallback load generator: a thread per connection, keep-alive via http.client."""
+def run_python(base: str, requests, seconds: int, connections: int, keep: bool = False) -> dict:
+    """Fallback load generator: a thread per connection, keep-alive via http.client (``keep``: the result also
+    holds every latency, for a caller that merges several runs)."""
     import http.client
 
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
@@ -241,8 +242,11 @@ def run_python(base: str, requests, seconds: int, connections: int) -> dict:
     elapsed = time.perf_counter() - started
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
-    return {"rps": len(latencies) / elapsed, "requests": len(latencies), "p50": q[49], "p90": q[89], "p99": q[98],
-            "non2xx": bad[0], "errors": "none"}
+    result = {"rps": len(latencies) / elapsed, "requests": len(latencies), "p50": q[49], "p90": q[89],
+              "p99": q[98], "non2xx": bad[0], "errors": "none"}
+    if keep:
+        result["latencies"] = latencies
+    return result
 
 
 def main() -> int:

@@ -17,12 +17,17 @@ and may set attributes on its own copy of the ``World``.
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+#: The PostgreSQL database of a ``make test-pg`` run (None: SQLite files, as before).
+TEST_PG = (os.environ.get("TONGBANG_TEST_DATABASE_URL") or "").strip() or None
 
 
 @dataclass
@@ -31,15 +36,22 @@ class Site:
     folder: Path
     template: Path
     world: object
+    pg_urls: tuple[str, str] | None = None   # on PostgreSQL: (the site's store, its template), two schemas
 
     @property
-    def db_file(self) -> Path:
-        return self.folder / "tongbang.db"
+    def db_file(self) -> Path | str:
+        """The store ``rulebook_world.snapshot`` reads: the SQLite file, or on PostgreSQL the site's URL."""
+        return self.pg_urls[0] if self.pg_urls is not None else self.folder / "tongbang.db"
 
     def reset(self) -> None:
         """Put the module's copy of the world back into the store."""
         from tests.rulebook_world import copy_store
 
+        if self.pg_urls is not None:
+            from models.store import pg
+
+            pg.copy_rows(self.pg_urls[1], self.pg_urls[0])
+            return
         copy_store(self.template, self.db_file)
 
     def client(self, actor: str):
@@ -67,20 +79,44 @@ def site_fixture(prepare: Callable | None = None, *, build: Callable | None = No
         template = tmp_path_factory.mktemp("site-template") / "tongbang.db"
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("TONGBANG_DATA_DIR", str(folder))
-            if build is None:
-                world = copy.deepcopy(world)
-                shutil.copyfile(source / "keys.json", folder / "keys.json")
-                copy_store(source / "tongbang.db", folder / "tongbang.db")
-            db = connect(folder / "tongbang.db")
+            pg_urls = None
+            if TEST_PG is not None:   # the site's store and its template are schemas of their own
+                from models.store import pg
+                from models.store.db import migrate
+
+                pg_urls = tuple(pg.create_schema(TEST_PG, f"{kind}_{uuid.uuid4().hex[:12]}") for kind in ("site", "sitet"))
+                patch.setenv("TONGBANG_DATABASE_URL", pg_urls[0])
+                for url in pg_urls:
+                    made = pg.connect(url)
+                    migrate(made)
+                    made.close()
+                if build is None:
+                    world = copy.deepcopy(world)
+                    shutil.copyfile(source / "keys.json", folder / "keys.json")
+                    pg.copy_rows((source / "store_url").read_text(), pg_urls[0])
+                db = connect()
+            else:
+                if build is None:
+                    world = copy.deepcopy(world)
+                    shutil.copyfile(source / "keys.json", folder / "keys.json")
+                    copy_store(source / "tongbang.db", folder / "tongbang.db")
+                db = connect(folder / "tongbang.db")
             if build is not None:
                 world = build(db)
             if prepare is not None:
                 prepare(db, world)
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.conn.close()
-            shutil.copyfile(folder / "tongbang.db", template)
+            if pg_urls is None:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.conn.close()
+                shutil.copyfile(folder / "tongbang.db", template)
+            else:
+                db.conn.close()
+                pg.copy_rows(pg_urls[0], pg_urls[1])
             app = create_app({"TESTING": True, "START_SCHEDULER": False, "RATELIMIT_ENABLED": False,
                               "API_AUTH_FAILURES_PER_MINUTE": 100_000, **config})
-            yield Site(app, folder, template, world)
+            yield Site(app, folder, template, world, pg_urls)
+            if pg_urls is not None:
+                for url in pg_urls:
+                    pg.drop_schema(TEST_PG, pg.schema_of(url))
 
     return site

@@ -222,14 +222,36 @@ def _programme(db, w: World) -> None:
                                            by=w.users["other_worker"])
 
 
-def snapshot(db_file: Path, tables: tuple[str, ...] = ()) -> dict[str, list]:
+_NOT_SNAPSHOT = ('audit_log', 'api_tokens', 'rate_limits', 'scheduler_locks', 'job_runs', 'schema_version')
+
+
+def store_location(db) -> Path | str:
+    """Where a store lives, for ``snapshot``: the SQLite file, or the PostgreSQL store's URL."""
+    from models.store.db import engine_of
+
+    if engine_of(db) == "postgresql":
+        return db.url
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+
+def snapshot(db_file: Path | str, tables: tuple[str, ...] = ()) -> dict[str, list]:
     """Every row of every table, or of ``tables`` (for "a refused attempt changes nothing"), audit log and
-    the bookkeeping of tokens and login limits aside."""
+    the bookkeeping of tokens and login limits aside. ``db_file``: a SQLite file, or a PostgreSQL store's URL
+    (``store_location``)."""
+    if str(db_file).startswith("postgresql://"):
+        from models.store import pg
+
+        db = pg.connect(str(db_file))
+        try:
+            tables = tables or [t for t in db.table_names() if t not in _NOT_SNAPSHOT]
+            return {t: sorted(map(repr, db.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+        finally:
+            db.close()
     conn = sqlite3.connect(str(db_file))
     try:
         tables = tables or [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT IN ('audit_log', 'api_tokens', 'rate_limits', 'scheduler_locks', 'job_runs')")]
+            f" AND name NOT IN {_NOT_SNAPSHOT[:-1]!r}")]
         return {t: sorted(map(repr, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
     finally:
         conn.close()

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from models.errors import ActionError
 from models.placement.placements import create_placement
-from models.store.db import audit, select_page, transaction, utcnow
+from models.store.db import audit, conn_of, select_page, transaction, utcnow
 from models.vocabulary import (
     APPLICATION_STATUSES,
     PIPELINE_STATUSES,
@@ -37,7 +37,7 @@ class ApplicationError(ActionError):
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
-    return db if isinstance(db, sqlite3.Connection) else db.conn
+    return conn_of(db)
 
 
 def insert(db: sqlite_utils.Database, worker_id: int, job_id: int, *, source: str, status: str,

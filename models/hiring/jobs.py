@@ -17,7 +17,7 @@ import sqlite3
 import sqlite_utils
 
 from models.people.employers import clean_name, get_or_create_employer
-from models.store.db import loads_list, transaction, utcnow
+from models.store.db import conn_of, loads_list, transaction, utcnow
 from models.vocabulary import JOB_STATUSES
 
 STATUSES = JOB_STATUSES
@@ -37,7 +37,7 @@ _SELECT = f"SELECT {', '.join(_READ_COLUMNS)} FROM jobs j JOIN employers e ON e.
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
-    return db.conn if isinstance(db, sqlite_utils.Database) else db
+    return conn_of(db)
 
 
 def _list(value: object) -> list:

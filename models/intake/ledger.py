@@ -58,7 +58,7 @@ from models.people import workers as workers_store
 from models.people.employers import get_or_create_employer
 from models.people.pii import mask_id
 from models.store.config import data_dir
-from models.store.db import audit, transaction, utcnow
+from models.store.db import IntegrityError, audit, transaction, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +339,7 @@ class _Importer:
                       conn.execute(f"SELECT id, external_id, content_hash FROM {table.split()[0]}")}
         # Stored records the scope does not cover (a NULL county or city is not covered): no row may update them.
         self.outside = {ext for (ext,) in conn.execute(
-            f"SELECT external_id FROM {table} WHERE CASE WHEN {where} THEN 0 ELSE 1 END", params)}
+            f"SELECT external_id FROM {table} WHERE CASE WHEN {where} THEN 0 ELSE 1 END = 1", params)}
         if kind == "workers":
             self.id_owner = dict(conn.execute("SELECT id_hash, external_id FROM workers WHERE id_hash IS NOT NULL"))
             self.id_of = {ext: h for h, ext in self.id_owner.items()}
@@ -481,7 +481,7 @@ class _Importer:
                         new_id = jobs_store.write_job(conn, record, job_id=existing_id,
                                                       employer_id=self._employer(conn, record), chash=chash)
                     conn.execute("RELEASE row")
-                except sqlite3.IntegrityError:
+                except IntegrityError:
                     conn.execute("ROLLBACK TO row")
                     conn.execute("RELEASE row")
                     rejects.append((number, record.get("external_id"), "external_id",

@@ -10,7 +10,7 @@ import sqlite3
 
 import sqlite_utils
 
-from models.store.db import utcnow
+from models.store.db import conn_of, utcnow
 
 _COLUMNS = ("id", "name", "credit_code", "city", "district", "contact_name", "contact_phone",
             "description", "created_at", "updated_at")
@@ -18,7 +18,7 @@ EDITABLE = ("credit_code", "city", "district", "contact_name", "contact_phone", 
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
-    return db.conn if isinstance(db, sqlite_utils.Database) else db
+    return conn_of(db)
 
 
 def clean_name(name: str | None) -> str:

@@ -25,7 +25,7 @@ import sqlite_utils
 
 from models.errors import ActionError
 from models.people import pii
-from models.store.db import audit, loads_list, transaction, utcnow
+from models.store.db import audit, conn_of, loads_list, transaction, utcnow
 
 #: Record fields stored as plain columns (the ID number is handled apart).
 FIELDS = ("name", "phone", "gender", "birth_year", "hukou_province", "hukou_county", "hukou_county_code",
@@ -46,7 +46,7 @@ class DuplicateWorkerError(ActionError):
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
-    return db.conn if isinstance(db, sqlite_utils.Database) else db
+    return conn_of(db)
 
 
 def _list(value: object) -> list:

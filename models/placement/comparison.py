@@ -226,7 +226,7 @@ def apply_batch(db: sqlite_utils.Database, batch_id: int, *, scope: Scope, user_
                              " updated_at = ? WHERE id = ?", (now, row_id))
                 continue
             changed = conn.execute(
-                "UPDATE workers SET assistance_status = ?, updated_at = ? WHERE id = ? AND assistance_status IS ?",
+                "UPDATE workers SET assistance_status = ?, updated_at = ? WHERE id = ? AND assistance_status IS NOT DISTINCT FROM ?",
                 (new, now, worker_id, old)).rowcount
             if changed:
                 applied += 1

@@ -22,3 +22,21 @@ def data_dir() -> Path:
 def db_path() -> Path:
     """Return the path of the SQLite database file inside the data folder."""
     return data_dir() / "tongbang.db"
+
+
+def database_url() -> str:
+    """``TONGBANG_DATABASE_URL``: unset or ``sqlite:///…`` is the embedded SQLite store (default the file in
+    the data folder); ``postgresql://user@host:port/db`` is PostgreSQL (``../shared/SCHEMA.md``)."""
+    return (os.environ.get("TONGBANG_DATABASE_URL") or "").strip() or f"sqlite:///{db_path()}"
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a ``sqlite:///…`` URL (``sqlite:////abs/path`` or ``sqlite:///relative/path``)."""
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"TONGBANG_DATABASE_URL 只能是 sqlite:///… 或 postgresql://…，而不是 {url!r}")
+    return Path(url[len("sqlite:///"):])
+
+
+def redis_url() -> str | None:
+    """``TONGBANG_REDIS_URL``: shared rate limits, sessions and cache invalidation when set."""
+    return (os.environ.get("TONGBANG_REDIS_URL") or "").strip() or None

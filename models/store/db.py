@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from models.store.config import db_path
+from models.store import pg
+from models.store.config import database_url, sqlite_path
 from models.vocabulary import (
     APPLICATION_STATUSES,
     CASE_KINDS,
@@ -48,7 +50,31 @@ def loads_list(value: str | list | None) -> list:
     return json.loads(value)
 
 
-def _rev_triggers(table: str) -> str:
+def rev_triggers(engine: str, table: str) -> list[str]:
+    """The statements that keep ``table.rev`` in step: every insert, and every update that does not set ``rev``
+    itself, gives the row ``MAX(rev) + 1``. On PostgreSQL the trigger takes a transaction-scoped advisory lock
+    per table first, so revisions are handed out in commit order even with several writers (an index that has
+    seen revision N never misses a row that commits later with a smaller one)."""
+    if engine == "postgresql":
+        return [
+            f"""
+            CREATE OR REPLACE FUNCTION {table}_bump_rev() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'UPDATE' AND NEW.rev IS DISTINCT FROM OLD.rev THEN
+                    RETURN NEW;
+                END IF;
+                PERFORM pg_advisory_xact_lock(hashtext('tongbang_rev_{table}'));
+                NEW.rev := (SELECT COALESCE(MAX(rev), 0) + 1 FROM {table});
+                RETURN NEW;
+            END $$""",
+            (f"CREATE TRIGGER {table}_rev BEFORE INSERT OR UPDATE ON {table}"
+             f" FOR EACH ROW EXECUTE FUNCTION {table}_bump_rev()"),
+            f"CREATE INDEX idx_{table}_rev ON {table}(rev)",
+        ]
+    return _split_statements(_sqlite_rev_triggers(table))
+
+
+def _sqlite_rev_triggers(table: str) -> str:
     return f"""
     CREATE TRIGGER {table}_rev_insert AFTER INSERT ON {table}
     BEGIN
@@ -62,7 +88,7 @@ def _rev_triggers(table: str) -> str:
     """
 
 
-def _v1_base(conn: sqlite3.Connection) -> None:
+def _v1_base(conn: Migrator) -> None:
     """Version 1: every core table of the platform."""
     conn.executescript(
         """
@@ -256,12 +282,13 @@ def _v1_base(conn: sqlite3.Connection) -> None:
         );
         CREATE INDEX idx_audit_log_entity ON audit_log(entity, entity_id);
         """
-        + _rev_triggers("jobs")
-        + _rev_triggers("workers")
     )
+    for table in ("jobs", "workers"):
+        for statement in rev_triggers(conn.engine, table):
+            conn.execute(statement)
 
 
-def _v2_placements(conn: sqlite3.Connection) -> None:
+def _v2_placements(conn: Migrator) -> None:
     """Version 2 (PLACEMENTS): notifier outbox, scheduler locks and job runs, assistance-list
     comparisons, and the nightly risk / employer-retention snapshots."""
     conn.executescript(
@@ -363,7 +390,7 @@ def _v2_placements(conn: sqlite3.Connection) -> None:
     )
 
 
-def _v3_consent_and_scope(conn: sqlite3.Connection) -> None:
+def _v3_consent_and_scope(conn: Migrator) -> None:
     """Version 3 (the rulebook): a staff recommendation waits for the worker's consent, the worker can
     withdraw or decline, and staff scope is explicit.
 
@@ -375,6 +402,30 @@ def _v3_consent_and_scope(conn: sqlite3.Connection) -> None:
       (``*`` in both lists), because an empty list now covers nothing (``models.access``).
     """
     statuses = ", ".join(f"'{s}'" for s in APPLICATION_STATUSES)
+    scope_rule = """
+        UPDATE users SET scope_counties = '["*"]', scope_cities = '["*"]'
+            WHERE role = 'staff' AND COALESCE(scope_counties, '[]') = '[]' AND COALESCE(scope_cities, '[]') = '[]';
+    """
+    if conn.engine == "postgresql":
+        # PostgreSQL alters a CHECK constraint in place; SQLite (below) has to rebuild the table.
+        conn.executescript(
+            f"""
+            ALTER TABLE applications DROP CONSTRAINT applications_status_check;
+            UPDATE applications SET status = '推荐待确认' WHERE source = 'staff' AND status = '待处理';
+            ALTER TABLE applications ADD CONSTRAINT applications_status_check CHECK (status IN ({statuses}));
+            ALTER TABLE applications ADD COLUMN consent_at TEXT;
+            ALTER TABLE applications ADD COLUMN consent_via TEXT
+                CHECK (consent_via IN ('worker', 'staff_phone', 'before_rule'));
+            ALTER TABLE applications ADD COLUMN consent_by INTEGER REFERENCES users(id);
+            UPDATE applications SET
+                consent_at = CASE WHEN source = 'worker' THEN created_at
+                                  WHEN status = '推荐待确认' THEN NULL ELSE updated_at END,
+                consent_via = CASE WHEN source = 'worker' THEN 'worker'
+                                   WHEN status = '推荐待确认' THEN NULL ELSE 'before_rule' END;
+            CREATE INDEX idx_applications_status ON applications(status);
+            """ + scope_rule
+        )
+        return
     conn.executescript(
         f"""
         CREATE TABLE applications_v3 (
@@ -407,10 +458,7 @@ def _v3_consent_and_scope(conn: sqlite3.Connection) -> None:
         ALTER TABLE applications_v3 RENAME TO applications;
         CREATE INDEX idx_applications_job ON applications(job_id);
         CREATE INDEX idx_applications_status ON applications(status);
-
-        UPDATE users SET scope_counties = '["*"]', scope_cities = '["*"]'
-            WHERE role = 'staff' AND COALESCE(scope_counties, '[]') = '[]' AND COALESCE(scope_cities, '[]') = '[]';
-        """
+        """ + scope_rule
     )
 
 
@@ -762,7 +810,7 @@ def _unique_identity_and_import_jobs(conn: sqlite3.Connection) -> None:
 
 
 # Each function moves the schema one version forward. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+MIGRATIONS: list[Callable[[Migrator], None]] = [
     _v1_base,
     _v2_placements,
     _v3_consent_and_scope,
@@ -774,16 +822,45 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    """Return the schema version recorded in the database file."""
+def engine_of(db) -> str:
+    """``'sqlite'`` or ``'postgresql'``: which engine a store (or one of its connections) runs on."""
+    return getattr(db, "engine", "sqlite")
+
+
+def conn_of(db):
+    """The connection of a store (``sqlite_utils.Database`` or ``PgDatabase``); a connection is returned as is."""
+    return db.conn if isinstance(db, (sqlite_utils.Database, pg.PgDatabase)) else db
+
+
+def store_id(db) -> str:
+    """A stable name of the store a connection reads (the SQLite file, or PostgreSQL's host/database/schema):
+    caches and index stamps key on it so two stores never share entries."""
+    if isinstance(db, pg.PgDatabase):
+        return db.store_id
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return file
+    return f"memory:{id(conn_of(db))}"
+
+
+def schema_version(db) -> int:
+    """Return the schema version recorded in the store (SQLite: ``PRAGMA user_version``; PostgreSQL: the
+    one row of ``schema_version``, 0 when the table does not exist yet)."""
+    if engine_of(db) == "postgresql":
+        if db.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+            return 0
+        row = db.execute("SELECT version FROM schema_version").fetchone()
+        return int(row[0]) if row else 0
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database) -> int:
+def migrate(db) -> int:
     """Apply every pending migration, each in its own transaction; return the new version.
 
-    Raises ``RuntimeError`` when the file was made by a newer Tongbang than this one.
+    Raises ``RuntimeError`` when the store was made by a newer Tongbang than this one.
     """
+    if engine_of(db) == "postgresql":
+        return _migrate_postgres(db)
     conn = db.conn
     current = schema_version(db)
     if current > len(MIGRATIONS):
@@ -800,7 +877,7 @@ def migrate(db: sqlite_utils.Database) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             # executescript() would commit the open transaction first, so run statements one by one.
-            step(_NoCommit(conn))
+            step(Migrator(conn, "sqlite"))
             if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise RuntimeError(f"数据库升级到版本 {version} 后外键引用不完整，已回滚。")
             conn.execute(f"PRAGMA user_version = {version}")
@@ -814,18 +891,51 @@ def migrate(db: sqlite_utils.Database) -> int:
     return len(MIGRATIONS)
 
 
-class _NoCommit:
-    """Wraps a connection so a migration's ``executescript`` runs inside the caller's transaction."""
+def _migrate_postgres(db) -> int:
+    """The same migrations on PostgreSQL, whose DDL is transactional: each version in one transaction that
+    holds an advisory lock, so two app nodes starting together migrate once."""
+    conn = db.conn
+    if schema_version(db) == len(MIGRATIONS):
+        return len(MIGRATIONS)
+    for version in range(1, len(MIGRATIONS) + 1):
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (pg.MIGRATE_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, store_uid TEXT)")
+            current = schema_version(db)
+            if current > len(MIGRATIONS):
+                raise RuntimeError(
+                    f"数据库版本 {current} 比程序支持的版本 {len(MIGRATIONS)} 新，请升级 Tongbang。")
+            if current < version:
+                MIGRATIONS[version - 1](Migrator(conn, "postgresql"))
+                if conn.execute("UPDATE schema_version SET version = ?", (version,)).rowcount == 0:
+                    conn.execute("INSERT INTO schema_version (version, store_uid) VALUES (?, ?)",
+                                 (version, uuid.uuid4().hex))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+
+class Migrator:
+    """What a migration function receives: ``execute``/``executescript`` inside the migration's transaction,
+    and ``engine`` (``'sqlite'`` or ``'postgresql'``) for the rare step only one engine needs done its way
+    (README: "Writing SQL that runs on both")."""
+
+    def __init__(self, conn, engine: str = "sqlite") -> None:
         self._conn = conn
+        self.engine = engine
 
     def executescript(self, script: str) -> None:
         for statement in _split_statements(script):
             self._conn.execute(statement)
 
-    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: tuple | dict = ()):
         return self._conn.execute(sql, params)
+
+
+_NoCommit = Migrator  # the name older code and tests know
 
 
 def _split_statements(script: str) -> list[str]:
@@ -842,13 +952,23 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-def connect(path: str | Path | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
-    """Open the store (default: ``db_path()``) in WAL mode with foreign keys on, migrated.
+def connect(path: str | Path | None = None, *, migrate_schema: bool = True):
+    """Open the store, migrated: the SQLite file at ``path``, or else the one ``TONGBANG_DATABASE_URL``
+    names (unset or ``sqlite:///…``: SQLite, by default ``db_path()``; ``postgresql://…``: PostgreSQL).
 
-    The connection may be shared across threads (``check_same_thread=False``); each Flask
-    request and each CLI command should still open its own.
+    SQLite opens in WAL mode with foreign keys on, shareable across threads (``check_same_thread=False``);
+    each Flask request and each CLI command should still open its own store and close it
+    (``db.conn.close()``).
     """
-    path = Path(path) if path else db_path()
+    if path is None:
+        url = database_url()
+        if url.startswith(("postgresql://", "postgres://")):
+            db = pg.connect(url)
+            if migrate_schema:
+                migrate(db)
+            return db
+        path = sqlite_path(url)
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -861,8 +981,13 @@ def connect(path: str | Path | None = None, *, migrate_schema: bool = True) -> s
     return db
 
 
+#: Raised by either engine when a write breaks a UNIQUE, NOT NULL, CHECK or foreign-key rule.
+IntegrityError = (sqlite3.IntegrityError, pg.IntegrityError)
+
+
 class transaction:
-    """``with transaction(db):`` runs the block in one ``BEGIN IMMEDIATE`` transaction.
+    """``with transaction(db):`` runs the block in one ``BEGIN IMMEDIATE`` transaction: the only writer
+    until it ends (SQLite's write lock; on PostgreSQL an advisory lock, see ``models.store.pg``).
 
     Note: sqlite-utils' own write helpers (``insert_all``, ``upsert`` ...) commit when they
     finish, so inside this block prefer plain ``db.execute`` statements.
@@ -871,11 +996,11 @@ class transaction:
     commits or rolls back), so a model function using ``transaction`` can be called from another one.
     """
 
-    def __init__(self, db: sqlite_utils.Database | sqlite3.Connection) -> None:
-        self.conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    def __init__(self, db) -> None:
+        self.conn = conn_of(db)
         self._outer = False
 
-    def __enter__(self) -> sqlite3.Connection:
+    def __enter__(self):
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
             self._outer = True
@@ -903,7 +1028,7 @@ def select_page(db: sqlite_utils.Database, sql: str, params: list | tuple = (), 
     """Rows of ``sql`` (a SELECT with its WHERE) as dicts, ordered by ``order``, one page of ``limit`` from
     ``offset`` (every row when ``limit`` is None), and the total without the page: (rows, total)."""
     params = list(params)
-    total = db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+    total = db.execute(f"SELECT COUNT(*) FROM ({sql}) AS page", params).fetchone()[0]
     sql += f" ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"

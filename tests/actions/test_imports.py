@@ -175,4 +175,4 @@ def test_a_report_is_its_importers_and_admins(rulebook, store, tmp_path):
 
 
 def store_file(db):
-    return db.execute("PRAGMA database_list").fetchone()[2]
+    return rw.store_location(db)

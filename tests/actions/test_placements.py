@@ -28,7 +28,7 @@ def actor(world, db, key):
 
 def unchanged(db):
     """A function that asserts the database is as it was when this was called (the audit log aside)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2]
+    path = rw.store_location(db)
     before = rw.snapshot(path)
     return lambda: rw.snapshot(path) == before
 
