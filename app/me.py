@@ -59,6 +59,9 @@ BENEFIT_HINTS = {"meals": (("包吃住", "包吃，具体问单位"), ("包吃",
 
 
 def job_answers(job: dict) -> dict:
+    from models.programme.batches import batches_for_job
+    from models.programme.subsidies import eligible_for
+
     """What a migrant worker asks about a job beyond pay: where exactly, how far from home (for a signed-in
     worker), food, housing, shifts and pay day — the posting's own words, else what its benefits say."""
     benefits = job.get("benefits") or []
@@ -66,12 +69,17 @@ def job_answers(job: dict) -> dict:
     for key, hints in BENEFIT_HINTS.items():
         answers[key] = job.get(key) or next((text for word, text in hints if word in benefits), None)
     answers["distance"] = None
+    answers["subsidies"] = []
+    # 点对点 batches going to the posting's city (who escorts, when, where to board)
+    answers["batches"] = batches_for_job(get_db(), job) if job.get("status") == "open" else []
     if getattr(current_user, "role", None) == "worker" and current_user.worker_id is not None:
         from models.intake.seats import job_distance
         from models.people.workers import get_worker
 
         worker = get_worker(get_db(), current_user.worker_id)
         answers["distance"] = job_distance(worker, job) if worker else None
+        # the subsidies this worker would receive for working there, and from when (data/subsidies.toml)
+        answers["subsidies"] = eligible_for(get_db(), current_user.worker_id, job) if worker else []
     return answers
 
 

@@ -390,3 +390,22 @@ def test_matches_send_ten_then_more_and_weigh_under_100_kb(site, encoder):
     static = Path(app.static_folder)
     weight = len(first.data) + sum((static / f).stat().st_size for f in ("css/site.css", "js/worker.js", "favicon.svg"))
     assert weight < 100_000, weight
+
+
+def test_job_page_shows_the_batches_going_there_and_the_subsidies_the_worker_would_get(site):
+    """The job page answers "is there a 点对点 bus there?" (batches to the posting's city) and "which subsidies
+    would I get, and when?" (data/subsidies.toml through models.programme.subsidies.eligible_for)."""
+    from models.actions import batches
+
+    app, w, db = site
+    county = user(db, w, "county_staff")
+    batches.create(db, county, departure_county="酉阳", city="青岛", depart_date="2099-03-01", mode="bus",
+                   pickup_note="青岛北站接站")
+    batches.create(db, county, departure_county="酉阳", city="烟台", depart_date="2099-03-02", mode="bus")
+    client, _ = page(app, w, "worker")
+    html = client.get(f"/jobs/{w.jobs['X1']}").get_data(as_text=True)   # X1 is in 青岛
+    assert "点对点输送" in html and "2099-03-01" in html and "青岛北站接站" in html and "2099-03-02" not in html
+    assert "可享补贴" in html and "连续工作满 3 个月后可申领" in html     # A is 脱贫享受政策人口 from 酉阳: the transport subsidy
+    # another worker (B, 东乡) sees the batch too, but their own subsidies
+    other, _ = page(app, w, "other_worker")
+    assert "2099-03-01" in other.get(f"/jobs/{w.jobs['X1']}").get_data(as_text=True)

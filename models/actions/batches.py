@@ -24,6 +24,7 @@ from typing import Any
 from models import access
 from models.errors import conflict, forbidden, invalid, not_found
 from models.intake.validation import ValidationError, normalise_city, resolve_county_anywhere
+from models.people import messages
 from models.people.workers import get_worker_by_external_id, reveal_id_number
 from models.placement.placements import parse_date
 from models.programme import batches as store
@@ -130,6 +131,11 @@ def add_passenger(db, actor: Any, batch_id: int, *, worker_external_id: str) -> 
         if any(p["worker_id"] == worker["id"] for p in batch["passenger_list"]):
             raise conflict(f"{worker['name']}已在本批次的乘车名单中。", "worker_external_id")
         store.add_passenger(db, batch_id, worker["id"], placement["id"], user_id=access.user_id(actor))
+        pickup = f"，{batch['pickup_note']}" if batch.get("pickup_note") else ""
+        messages.post(db, worker["id"], "batch",
+                      f"您已列入点对点输送：{batch['depart_date']} 从{batch['departure_county']}出发"
+                      f"（{batch['mode_label']}）到{batch['city']}{pickup}。有变化请联系工作人员。",
+                      dedupe_key=f"batch:{batch_id}:{worker['id']}")
     return get(db, actor, batch_id)
 
 

@@ -268,6 +268,10 @@ def test_batch_from_county_to_city(rulebook, store):
     assert [c["external_id"] for c in batch_actions.candidates(store, county, batch["id"])] == ["W-A"]
     batch = batch_actions.add_passenger(store, county, batch["id"], worker_external_id="W-A")
     assert [p["worker_external_id"] for p in batch["passenger_list"]] == ["W-A"]
+    # A is told in 我的消息 (issue 12): when, from where, how, to where, where to be met
+    told = store.execute("SELECT kind, text FROM messages WHERE worker_id = ? AND kind = 'batch'",
+                         (rulebook.workers["A"],)).fetchall()
+    assert len(told) == 1 and "2026-12-10" in told[0][1] and "青岛北站接站" in told[0][1]
     refused("conflict", batch_actions.add_passenger, store, county, batch["id"], worker_external_id="W-A")
 
     # the carrier's list is masked; the full list shows the ID in full to 酉阳 staff (audited), masked to 青岛 staff
