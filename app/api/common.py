@@ -15,6 +15,7 @@ from flask.json.provider import DefaultJSONProvider
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from app.api.errors import ApiError
+from models.intake.spreadsheets import nesting_exceeds
 
 MAX_PER_PAGE = 100
 #: How deep a request body may nest objects and lists (the API's records are two levels deep).
@@ -44,29 +45,6 @@ def _no_constant(text: str) -> None:
     raise BodyError(f"不支持 {text}")
 
 
-def _depth_ok(text: str) -> bool:
-    """Whether no object or list in ``text`` nests deeper than :data:`MAX_JSON_DEPTH` (brackets inside strings
-    are skipped), checked before parsing so a deep body never reaches the recursive parser."""
-    depth, in_string, escaped = 0, False, False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                return False
-        elif char in "]}":
-            depth -= 1
-    return True
-
-
 class SafeJSONProvider(DefaultJSONProvider):
     """Flask's JSON, reading bodies defensively: at most :data:`MAX_JSON_DEPTH` levels of nesting, integers of at
     most :data:`MAX_INT_DIGITS` digits, finite floats, no NaN/Infinity. Anything else raises
@@ -78,7 +56,7 @@ class SafeJSONProvider(DefaultJSONProvider):
                 s = s.decode("utf-8")
             except UnicodeDecodeError:
                 raise BodyError("不是 UTF-8 编码") from None
-        if not _depth_ok(s):
+        if nesting_exceeds(s, MAX_JSON_DEPTH):
             raise BodyError(f"嵌套超过 {MAX_JSON_DEPTH} 层")
         try:
             return json.loads(s, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant,

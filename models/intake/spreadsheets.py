@@ -257,6 +257,30 @@ class _RowProblem(ValueError):
     """A JSONL row that parses but may not be used; the message is Chinese."""
 
 
+def nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether an object or list in the JSON ``text`` nests deeper than ``limit`` (brackets inside strings are
+    skipped), checked before parsing so deep input never reaches the recursive parser: the JSONL ledger rows
+    here and the API's request bodies (``app.api.common``)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
 def _depth(value: object) -> int:
     """Nesting depth of a parsed JSON value (a scalar is 0), iteratively (no recursion to exhaust)."""
     deepest, stack = 0, [(value, 0)]
@@ -280,27 +304,9 @@ def _json_loads(line: str, limits: Limits) -> object:
         return float(text) if any(c in text for c in ".eE") else int(text)
 
     # A quick bound on nesting before parsing: more brackets than the depth allows cannot be a valid row.
-    opened = 0
-    deepest = 0
-    in_string = escaped = False
-    for ch in line:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            opened += 1
-            deepest = max(deepest, opened)
-            if deepest > limits.max_json_depth:
-                raise _RowProblem(f"该行的 JSON 嵌套超过 {limits.max_json_depth} 层，不是台账的一行"
-                                  "（应为 {\"字段\": 值, ...}，列表只能包含文字）。")
-        elif ch in "]}":
-            opened -= 1
+    if nesting_exceeds(line, limits.max_json_depth):
+        raise _RowProblem(f"该行的 JSON 嵌套超过 {limits.max_json_depth} 层，不是台账的一行"
+                          "（应为 {\"字段\": 值, ...}，列表只能包含文字）。")
     return json.loads(line, parse_int=number, parse_float=number, parse_constant=_no_constant)
 
 
