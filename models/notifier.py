@@ -18,31 +18,14 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
-from typing import Protocol
 
 import sqlite_utils
 
+from models import senders
+from models.senders import Message, Sender
 from models.store.db import utcnow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Message:
-    subject: str
-    body: str = ""
-    user_id: int | None = None
-    link: str | None = None
-    dedupe_key: str | None = None
-
-
-class Sender(Protocol):
-    """A delivery channel. ``send`` raises on failure; the outbox row then records the error."""
-
-    channel: str
-
-    def send(self, message: Message, recipient: dict | None) -> str | None: ...
 
 
 _SENDERS: dict[str, Sender] = {}
@@ -58,8 +41,6 @@ def sender_for(channel: str) -> Sender | None:
     (``models.senders.from_config``), or None when the channel is not configured."""
     if channel in _SENDERS:
         return _SENDERS[channel]
-    from models import senders
-
     return senders.from_config(channel)
 
 

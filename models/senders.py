@@ -29,9 +29,26 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from models.notifier import Message
+
+@dataclass
+class Message:
+    subject: str
+    body: str = ""
+    user_id: int | None = None
+    link: str | None = None
+    dedupe_key: str | None = None
+
+
+class Sender(Protocol):
+    """A delivery channel. ``send`` raises on failure; the outbox row then records the error."""
+
+    channel: str
+
+    def send(self, message: Message, recipient: dict | None) -> str | None: ...
+
 
 TIMEOUT = 10.0
 #: WeChat ``errcode`` values meaning the access token is invalid or expired: fetch a new one and try once more.

@@ -27,6 +27,7 @@ import sqlite_utils
 
 from models.store import pg
 from models.store.config import database_url, sqlite_path
+from models.store.sqlscript import split_statements
 from models.vocabulary import (
     APPLICATION_STATUSES,
     CASE_KINDS,
@@ -71,7 +72,7 @@ def rev_triggers(engine: str, table: str) -> list[str]:
              f" FOR EACH ROW EXECUTE FUNCTION {table}_bump_rev()"),
             f"CREATE INDEX idx_{table}_rev ON {table}(rev)",
         ]
-    return _split_statements(_sqlite_rev_triggers(table))
+    return split_statements(_sqlite_rev_triggers(table))
 
 
 def _sqlite_rev_triggers(table: str) -> str:
@@ -928,7 +929,7 @@ class Migrator:
         self.engine = engine
 
     def executescript(self, script: str) -> None:
-        for statement in _split_statements(script):
+        for statement in split_statements(script):
             self._conn.execute(statement)
 
     def execute(self, sql: str, params: tuple | dict = ()):
@@ -936,20 +937,6 @@ class Migrator:
 
 
 _NoCommit = Migrator  # the name older code and tests know
-
-
-def _split_statements(script: str) -> list[str]:
-    """Split a SQL script into complete statements (trigger bodies contain semicolons)."""
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            if buffer.strip():
-                statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements
 
 
 def connect(path: str | Path | None = None, *, migrate_schema: bool = True):

@@ -40,6 +40,8 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 from psycopg.types.numeric import Int8Dumper
 
+from models.store.sqlscript import split_statements
+
 #: Advisory-lock keys (one 64-bit space per database; chosen once, never reused for anything else).
 WRITE_LOCK = 0x746F6E67_00000001      # BEGIN IMMEDIATE: one writing transaction at a time
 MIGRATE_LOCK = 0x746F6E67_00000002    # schema migrations
@@ -237,9 +239,8 @@ class PgConnection:
         return PgCursor(cur)
 
     def executescript(self, script: str) -> None:
-        from models.store.db import _split_statements
 
-        for statement in _split_statements(script):
+        for statement in split_statements(script):
             self.execute(statement)
 
     def commit(self) -> None:
