@@ -41,7 +41,7 @@ class AdminUserInSchema(Schema):
     cities = fields.Raw(allow_none=True, metadata={"description": "负责的城市，如 \"青岛,烟台\""})
 
 
-class PasswordInSchema(Schema):
+class AdminPasswordInSchema(Schema):
     password = fields.String(required=True, load_only=True)
 
 
@@ -117,9 +117,9 @@ def admin_users_enable(user_id: int):
 
 @bp.post("/admin/users/<int:user_id>/password")
 @roles_required("admin")
-@doc("重置密码（管理员）", tags=("admin",), body=PasswordInSchema, response=AdminUserSchema, errors=(403, 404, 422))
+@doc("重置密码（管理员）", tags=("admin",), body=AdminPasswordInSchema, response=AdminUserSchema, errors=(403, 404, 422))
 def admin_users_password(user_id: int):
-    payload = load_body(PasswordInSchema())
+    payload = load_body(AdminPasswordInSchema())
     return data_response(actions.reset_password(get_db(), current_user(), user_id, payload["password"]),
                          AdminUserSchema())
 

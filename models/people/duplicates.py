@@ -37,7 +37,9 @@ REASONS = {"id": "身份证号相同", "name_birth_county": "姓名、出生日�
 WORKER_REFERENCES = (("applications", "worker_id"), ("placements", "worker_id"), ("users", "worker_id"),
                      ("comparison_rows", "worker_id"), ("subsidy_claims", "worker_id"),
                      ("batch_passengers", "worker_id"), ("duplicate_dismissals", "worker_a"),
-                     ("duplicate_dismissals", "worker_b"))
+                     ("duplicate_dismissals", "worker_b"), ("messages", "worker_id"),
+                     ("placement_claims", "worker_id"), ("enrolments", "worker_id"), ("brand_workers", "worker_id"),
+                     ("cases", "worker_id"))
 
 #: Each reason as a query of (lo, hi) id pairs, lo < hi.
 _PAIRS = {
@@ -141,6 +143,11 @@ def merge(db: sqlite_utils.Database, keep_id: int, merge_id: int, *, user_id: in
         # Both on one 点对点 batch: the kept record's seat stays (UNIQUE (batch_id, worker_id)).
         conn.execute("DELETE FROM batch_passengers WHERE worker_id = ? AND batch_id IN"
                      " (SELECT batch_id FROM batch_passengers WHERE worker_id = ?)", (merge_id, keep_id))
+        # Both on one course or in one brand: the kept record's row stays (UNIQUE per course / brand).
+        conn.execute("DELETE FROM enrolments WHERE worker_id = ? AND course_id IN"
+                     " (SELECT course_id FROM enrolments WHERE worker_id = ?)", (merge_id, keep_id))
+        conn.execute("DELETE FROM brand_workers WHERE worker_id = ? AND brand_id IN"
+                     " (SELECT brand_id FROM brand_workers WHERE worker_id = ?)", (merge_id, keep_id))
         for table, column in WORKER_REFERENCES:
             if table == "applications" or table == "duplicate_dismissals":
                 continue

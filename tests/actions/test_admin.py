@@ -29,12 +29,12 @@ def refused(expected, func, *args, **kwargs):
 @freeze_time(TODAY)
 def test_accounts_and_tokens(rulebook, db):
     admin = actor(rulebook, db, "admin")
-    made = actions.create_user(db, admin, username="zhang", password="zhang-pass-2026", display_name="张科长",
+    made = actions.create_user(db, admin, username="zhang", password="Qingdao-laoke-hanjie-77", display_name="张科长",
                                counties="酉阳,甘肃省东乡", cities="青岛市")
     assert (made["scope_counties"], made["scope_cities"]) == (["酉阳土家族苗族自治县", "东乡族自治县"], ["青岛"])
-    err = refused("invalid", actions.create_user, db, admin, username="li", password="li-pass-2026", counties="东乡")
+    err = refused("invalid", actions.create_user, db, admin, username="li", password="Dongxiang-wenhua-58", counties="东乡")
     assert err.field == "scope_counties" and "甘肃" in err.message
-    assert refused("invalid", actions.create_user, db, admin, username="w2", password="w2-pass-2026",
+    assert refused("invalid", actions.create_user, db, admin, username="w2", password="Gangkou-shuiyun-39",
                    role="worker").field == "role"
     assert "password_hash" not in actions.list_users(db, admin)[0]
     # disabling: the account can no longer sign in, nor use its token; enabling restores both

@@ -628,9 +628,9 @@ ROWS = [
       allowed=set(STAFF)),
     # --- administration (issue 13) ------------------------------------------------------------------------
     R("admin.create_user", "a staff account covering 烟台",
-      page=Door("POST", lambda w: "/admin/users", lambda w: {"username": "yantai", "password": "yantai-pass-2026",
+      page=Door("POST", lambda w: "/admin/users", lambda w: {"username": "yantai", "password": "Haibin-gangkou-2026",
                                                               "role": "staff", "cities": "烟台"}),
-      api=Door("POST", lambda w: "/api/v1/admin/users", lambda w: {"username": "yantai", "password": "yantai-pass-2026",
+      api=Door("POST", lambda w: "/api/v1/admin/users", lambda w: {"username": "yantai", "password": "Haibin-gangkou-2026",
                                                                     "role": "staff", "cities": "烟台"}),
       allowed={ADMIN}, tables=("users",)),
     R("admin.set_active", "disable the county staff account",
