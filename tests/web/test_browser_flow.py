@@ -61,6 +61,7 @@ def test_worker_applies_employer_hires_staff_sees_placement(page, live_server, w
     expect(application).to_be_visible()
     shot(page, "05-employer-applications")
     application.locator("select[name=status]").select_option("录用")
+    page.once("dialog", lambda dialog: dialog.accept())   # 录用 asks for confirmation (issue 12)
     application.get_by_role("button", name="保存").click()
     expect(page.locator("article.employers-application", has_text="冉大山")).to_contain_text("已录用")
     page.goto(f"{base}/employer/postings/{world.jobs['X1']}/candidates")
